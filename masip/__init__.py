@@ -1,0 +1,1 @@
+"""MASIP: the Multi-Agency Stalking Intervention Platform."""

@@ -1,0 +1,69 @@
+"""The verbs of MASIP, the reach of a role, and the compartments inside a case."""
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    """What a role may do. Named ``<OBJECT>_<VERB>``."""
+
+    CASE_VIEW = "case_view"
+    CASE_CREATE = "case_create"
+    CASE_EDIT = "case_edit"
+    CASE_CHANGE_STATUS = "case_change_status"
+    CASE_CHANGE_RISK = "case_change_risk"
+    CASE_CLOSE = "case_close"
+    CASE_ALLOCATE = "case_allocate"
+    CASE_SHARE = "case_share"
+    CASE_ACCESS_LOG_VIEW = "case_access_log_view"
+    CASE_BREAK_GLASS = "case_break_glass"
+    PERSON_VIEW = "person_view"
+    PERSON_ADD = "person_add"
+    PERSON_EDIT = "person_edit"
+    INCIDENT_VIEW = "incident_view"
+    INCIDENT_RECORD = "incident_record"
+    INCIDENT_EDIT = "incident_edit"
+    NOTE_VIEW = "note_view"
+    NOTE_ADD = "note_add"
+    REPORT_VIEW_AGGREGATE = "report_view_aggregate"
+    AUDIT_VIEW = "audit_view"
+    MEMBERSHIP_MANAGE = "membership_manage"
+
+
+class Scope(StrEnum):
+    """Which cases a role reaches (before any share or break-the-glass grant)."""
+
+    NONE = "none"
+    OWN_REFERRALS = "own_referrals"
+    AGENCY = "agency"
+    SITE = "site"
+    ALL = "all"
+
+
+class Compartment(StrEnum):
+    """Sensitive parts of a case that a role sees only where granted."""
+
+    VICTIM_CONTACT = "victim_contact"
+    HEALTH = "health"
+    POLICE_INTEL = "police_intel"
+
+    @property
+    def label(self) -> str:
+        return COMPARTMENT_LABELS[self]
+
+
+COMPARTMENT_LABELS = {
+    Compartment.VICTIM_CONTACT: "Victim location and contact details",
+    Compartment.HEALTH: "Health and clinical information",
+    Compartment.POLICE_INTEL: "Police intelligence",
+}
+
+SCOPE_DESCRIPTIONS = {
+    Scope.NONE: "No case records.",
+    Scope.OWN_REFERRALS: "Cases the person referred themselves.",
+    Scope.AGENCY: (
+        "Cases their agency leads, and cases shared with their agency "
+        "(until the share expires or is revoked)."
+    ),
+    Scope.SITE: "Cases led by any agency in their site, read only.",
+    Scope.ALL: "Every case, read only.",
+}

@@ -1,0 +1,159 @@
+"""Roles, declared as data. A role is held per agency membership.
+
+docs/access-control.md is generated from this module (``masip access-doc``)
+and a test fails when the two drift apart.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from masip.access.permissions import Compartment, Permission, Scope
+
+P = Permission
+
+
+class RoleName(models.TextChoices):
+    CASE_WORKER = "case_worker", "Case worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HELPLINE_ADVISER = "helpline_adviser", "Helpline adviser"
+    PANEL_COORDINATOR = "panel_coordinator", "Panel coordinator"
+    ANALYST = "analyst", "Analyst"
+    AUDITOR = "auditor", "Auditor"
+    AGENCY_ADMIN = "agency_admin", "Agency administrator"
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police force"
+    PROBATION = "probation", "Probation service"
+    NHS_MENTAL_HEALTH = "nhs_mental_health", "NHS mental health trust"
+    ADVOCACY = "advocacy", "Stalking advocacy service"
+    HELPLINE = "helpline", "National helpline"
+    CPS = "cps", "Crown Prosecution Service"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    PROGRAMME_OFFICE = "programme_office", "Programme office"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: RoleName
+    description: str
+    scope: Scope
+    permissions: frozenset[Permission]
+    compartments: frozenset[Compartment] = frozenset()
+    requires_purpose: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.name.label)
+
+
+_CASEWORK = frozenset({
+    P.CASE_VIEW, P.CASE_CREATE, P.CASE_EDIT, P.CASE_CHANGE_STATUS,
+    P.CASE_CHANGE_RISK, P.PERSON_VIEW, P.PERSON_ADD, P.PERSON_EDIT,
+    P.INCIDENT_VIEW, P.INCIDENT_RECORD, P.INCIDENT_EDIT, P.NOTE_VIEW, P.NOTE_ADD,
+})
+_ALL_COMPARTMENTS = frozenset(Compartment)
+
+ROLES: dict[RoleName, Role] = {
+    role.name: role
+    for role in (
+        Role(
+            name=RoleName.CASE_WORKER,
+            description=(
+                "A practitioner (police officer, probation officer, clinician, "
+                "advocate) working the cases their agency leads or that are "
+                "shared with it: records people, incidents and notes."
+            ),
+            scope=Scope.AGENCY,
+            permissions=_CASEWORK,
+            compartments=_ALL_COMPARTMENTS,
+        ),
+        Role(
+            name=RoleName.TEAM_MANAGER,
+            description=(
+                "Leads a team: everything a case worker does, plus allocating "
+                "workers, sharing cases with other agencies, closing cases, "
+                "reading a case's access log and breaking the glass in an "
+                "emergency."
+            ),
+            scope=Scope.AGENCY,
+            permissions=_CASEWORK | {
+                P.CASE_ALLOCATE, P.CASE_SHARE, P.CASE_CLOSE,
+                P.CASE_ACCESS_LOG_VIEW, P.CASE_BREAK_GLASS,
+            },
+            compartments=_ALL_COMPARTMENTS,
+        ),
+        Role(
+            name=RoleName.HELPLINE_ADVISER,
+            description=(
+                "Takes calls on the national helpline and refers cases with "
+                "consent; sees only the referrals they made, without the sealed "
+                "compartments."
+            ),
+            scope=Scope.OWN_REFERRALS,
+            permissions=frozenset({
+                P.CASE_VIEW, P.CASE_CREATE, P.PERSON_VIEW, P.PERSON_ADD,
+                P.INCIDENT_VIEW, P.INCIDENT_RECORD,
+            }),
+        ),
+        Role(
+            name=RoleName.PANEL_COORDINATOR,
+            description=(
+                "Runs the multi-agency panels for a site: reads the cases led in "
+                "that site to prepare agendas, without sealed compartments; must "
+                "state a purpose before opening a case."
+            ),
+            scope=Scope.SITE,
+            permissions=frozenset({P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW}),
+            requires_purpose=True,
+        ),
+        Role(
+            name=RoleName.ANALYST,
+            description=(
+                "Evaluates the programme from aggregate figures with small "
+                "numbers suppressed; reads no case records."
+            ),
+            scope=Scope.NONE,
+            permissions=frozenset({P.REPORT_VIEW_AGGREGATE}),
+        ),
+        Role(
+            name=RoleName.AUDITOR,
+            description=(
+                "Information governance: reads any case and its access log to "
+                "investigate a concern, never the sealed compartments; must state "
+                "a purpose before opening a case; changes nothing."
+            ),
+            scope=Scope.ALL,
+            permissions=frozenset({
+                P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW,
+                P.CASE_ACCESS_LOG_VIEW, P.AUDIT_VIEW,
+            }),
+            requires_purpose=True,
+        ),
+        Role(
+            name=RoleName.AGENCY_ADMIN,
+            description=(
+                "Manages the staff and roles of one agency; reads no case records."
+            ),
+            scope=Scope.NONE,
+            permissions=frozenset({P.MEMBERSHIP_MANAGE}),
+        ),
+    )
+}
+
+# What each kind of agency may ever see inside a case, whatever the role.
+AGENCY_COMPARTMENTS: dict[AgencyKind, frozenset[Compartment]] = {
+    AgencyKind.POLICE: frozenset({Compartment.VICTIM_CONTACT, Compartment.POLICE_INTEL}),
+    AgencyKind.PROBATION: frozenset(),
+    AgencyKind.NHS_MENTAL_HEALTH: frozenset({Compartment.HEALTH}),
+    AgencyKind.ADVOCACY: frozenset({Compartment.VICTIM_CONTACT}),
+    AgencyKind.HELPLINE: frozenset(),
+    AgencyKind.CPS: frozenset(),
+    AgencyKind.LOCAL_AUTHORITY: frozenset(),
+    AgencyKind.PROGRAMME_OFFICE: frozenset(),
+}
+
+
+def role_for(name: str) -> Role:
+    return ROLES[RoleName(name)]

@@ -1,0 +1,1 @@
+"""Sites, agencies, teams, staff users and their memberships (role per agency)."""

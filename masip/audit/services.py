@@ -1,0 +1,96 @@
+"""Writing to the audit trail. ``record`` is the only way a row is created."""
+
+import hashlib
+import hmac
+import json
+from datetime import UTC
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masip.audit.events import EventType
+from masip.audit.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    """Who did something, in whose name, from where, and why."""
+
+    user_id: int | None
+    label: str
+    agency_id: int | None = None
+    agency_label: str = ""
+    role: str = ""
+    ip_address: str | None = None
+    purpose: str = ""
+
+
+SYSTEM = AuditActor(user_id=None, label="MASIP (system)")
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The keyed hash of an event's content chained to the previous hash."""
+    content = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "agency_id": event.agency_id,
+        "agency_label": event.agency_label,
+        "role": event.role,
+        "event_type": event.event_type,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "case_reference": event.case_reference,
+        "changed_fields": list(event.changed_fields),
+        "purpose": event.purpose,
+        "ip_address": event.ip_address,
+        "prev_hash": event.prev_hash,
+    }
+    message = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    key = settings.MASIP_AUDIT_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def record(
+    event_type: EventType,
+    *,
+    actor: AuditActor,
+    target_type: str = "",
+    target_id: object = "",
+    case_reference: str = "",
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    ``changed_fields`` names fields only: values (which may be sensitive)
+    never enter the audit trail.
+    """
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        agency_id=actor.agency_id,
+        agency_label=actor.agency_label,
+        role=actor.role,
+        event_type=event_type,
+        target_type=target_type,
+        target_id=str(target_id),
+        case_reference=case_reference,
+        changed_fields=sorted(set(changed_fields)),
+        purpose=actor.purpose,
+        ip_address=actor.ip_address,
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_digest(event)
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event

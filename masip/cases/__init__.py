@@ -1,0 +1,1 @@
+"""Shared cases: participants, allocation, sharing, status, risk and notes."""

@@ -1,0 +1,315 @@
+"""The case: one course of stalking conduct, worked on by several agencies."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from masip.access.permissions import Compartment
+from masip.core.models import VersionedModel
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    SCREENING = "screening", "Screening"
+    ACCEPTED = "accepted", "Accepted"
+    ACTIVE = "active", "Active"
+    MONITORING = "monitoring", "Monitoring"
+    CLOSED = "closed", "Closed"
+
+
+# Which statuses a case may move to from each status. Closing is its own verb.
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseStatus.REFERRED: (CaseStatus.SCREENING, CaseStatus.CLOSED),
+    CaseStatus.SCREENING: (CaseStatus.ACCEPTED, CaseStatus.CLOSED),
+    CaseStatus.ACCEPTED: (CaseStatus.ACTIVE, CaseStatus.CLOSED),
+    CaseStatus.ACTIVE: (CaseStatus.MONITORING, CaseStatus.CLOSED),
+    CaseStatus.MONITORING: (CaseStatus.ACTIVE, CaseStatus.CLOSED),
+    CaseStatus.CLOSED: (CaseStatus.ACTIVE,),
+}
+
+
+class ClosureReason(models.TextChoices):
+    RISK_REDUCED = "risk_reduced", "Risk reduced"
+    NO_CONTACT = "no_contact", "No further contact for a sustained period"
+    CUSTODY = "custody", "Perpetrator in custody"
+    TRANSFERRED = "transferred", "Moved out of area or transferred"
+    VICTIM_DECLINED = "victim_declined", "Victim declined support"
+    INSUFFICIENT_INFO = "insufficient_info", "Insufficient information"
+    DECEASED = "deceased", "Deceased"
+    OTHER = "other", "Other"
+
+
+class RiskLevel(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class RelationshipType(models.TextChoices):
+    EX_PARTNER = "ex_partner", "Ex-intimate partner"
+    PARTNER = "partner", "Current partner"
+    FAMILY = "family", "Family member"
+    FRIEND = "friend", "Friend"
+    ACQUAINTANCE = "acquaintance", "Acquaintance"
+    COLLEAGUE = "colleague", "Work colleague"
+    PROFESSIONAL = "professional", "Professional contact (client or patient)"
+    STRANGER = "stranger", "Stranger"
+    PUBLIC_FIGURE = "public_figure", "Victim is a public figure"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ReferralSource(models.TextChoices):
+    POLICE = "police", "Police"
+    PROBATION = "probation", "Probation"
+    HEALTH = "health", "NHS mental health"
+    ADVOCACY = "advocacy", "Advocacy service"
+    HELPLINE = "helpline", "National helpline"
+    CPS = "cps", "Crown Prosecution Service"
+    SOCIAL_CARE = "social_care", "Social care or local authority"
+    SELF = "self", "Self-referral"
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", "Consent of the data subject"
+    PUBLIC_TASK = "public_task", "Public task (UK GDPR Art 6(1)(e))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (UK GDPR Art 6(1)(c))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (UK GDPR Art 6(1)(d))"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement purposes (DPA 2018 Part 3)"
+    CRIME_AND_DISORDER = "crime_and_disorder", "Crime and Disorder Act 1998 s115"
+
+
+class Case(VersionedModel):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    lead_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="led_cases"
+    )
+    summary = models.TextField(blank=True)
+    relationship_type = models.CharField(
+        max_length=32, choices=RelationshipType.choices, default=RelationshipType.UNKNOWN
+    )
+    referral_source = models.CharField(max_length=32, choices=ReferralSource.choices)
+    status = models.CharField(
+        max_length=16, choices=CaseStatus.choices, default=CaseStatus.REFERRED
+    )
+    closure_reason = models.CharField(
+        max_length=32, choices=ClosureReason.choices, blank=True
+    )
+    risk_level = models.CharField(
+        max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
+    )
+    behaviour_started_on = models.DateField(null=True, blank=True)
+    first_reported_on = models.DateField(null=True, blank=True)
+    referred_on = models.DateField()
+    review_due_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        indexes = [
+            models.Index(fields=["lead_agency", "status"]),
+            models.Index(fields=["status", "-referred_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CaseStatus.CLOSED, closed_on__isnull=False)
+                    & ~Q(closure_reason="")
+                )
+                | (~Q(status=CaseStatus.CLOSED) & Q(closure_reason="")),
+                name="case_closed_has_reason_and_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+
+class ParticipantRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    PERPETRATOR = "perpetrator", "Person who stalks"
+    THIRD_PARTY = "third_party", "Third party or proxy"
+    CHILD = "child", "Child or dependant"
+    WITNESS = "witness", "Witness"
+
+
+class CaseParticipant(models.Model):
+    """A person's part in a case. One person may be on several cases."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(max_length=16, choices=ParticipantRole.choices)
+    added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person", "role"], name="participant_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} on {self.case_id}"
+
+
+class CaseAllocation(models.Model):
+    """A worker allocated to a case; ``ended_at`` set when de-allocated."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="allocations"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    allocated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["allocated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="allocation_one_open_per_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.case_id}"
+
+
+class CaseShareQuerySet(models.QuerySet["CaseShare"]):
+    def active(self) -> "CaseShareQuerySet":
+        """Shares in force now: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class CaseShare(models.Model):
+    """A case opened to another agency: who, why, on what lawful basis, until when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices)
+    compartments = models.JSONField(
+        default=list, blank=True,
+        help_text="Sealed compartments included in the share.",
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["agency", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="share_revoked_at_and_by_together",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} shared with {self.agency_id}"
+
+    @property
+    def compartment_set(self) -> frozenset[Compartment]:
+        return frozenset(Compartment(c) for c in self.compartments)
+
+
+class StatusChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class RiskLevelChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_changes")
+    from_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
+    to_level = models.CharField(max_length=16, choices=RiskLevel.choices)
+    reason = models.TextField()
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_level} → {self.to_level}"
+
+
+class CaseNote(models.Model):
+    """A note on a case; a compartment seals health or police intelligence notes."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General"
+        HEALTH = Compartment.HEALTH.value, "Health and clinical"
+        POLICE_INTEL = Compartment.POLICE_INTEL.value, "Police intelligence"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
+    text = models.TextField()
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} note on {self.case_id}"
+
+    @property
+    def compartment(self) -> Compartment | None:
+        if self.kind == self.Kind.GENERAL:
+            return None
+        return Compartment(self.kind)
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited emergency access to a case outside the user's reach."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Break-the-glass on {self.case_id} by {self.user_id}"

@@ -1,0 +1,1 @@
+"""Shared, domain-free building blocks: base models, GOV.UK forms, pagination."""

@@ -1,0 +1,1 @@
+"""People: victims, perpetrators and others, with their identifiers and addresses."""

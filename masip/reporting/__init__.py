@@ -1,0 +1,1 @@
+"""Aggregate, read-only figures for analysts; owns no models and no writes."""
