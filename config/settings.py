@@ -118,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "cases:my-cases"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Sign-in lockout: five failures lock the account name for ten minutes.
@@ -144,6 +144,7 @@ SECURE = env_bool("MASIP_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "masip.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("MASIP_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("MASIP_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -200,7 +201,10 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MAILERS = {
     "default": {
         "BACKEND": env_str(
-            "MASIP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "MASIP_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
         )
     }
 }

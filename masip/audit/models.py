@@ -9,7 +9,6 @@ sequence number and hash, so removing rows from the end is detected too.
 
 from django.db import models
 
-from masip.audit.events import EventType
 
 
 class AuditEvent(models.Model):
@@ -20,7 +19,9 @@ class AuditEvent(models.Model):
     agency_id = models.BigIntegerField(null=True, blank=True)
     agency_label = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=32, blank=True)
-    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    # The vocabulary lives in events.EventType; it is deliberately not a
+    # ``choices`` list, so adding an event type needs no migration.
+    event_type = models.CharField(max_length=40)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     case_reference = models.CharField(max_length=20, blank=True, db_index=True)

@@ -110,9 +110,19 @@ class GovukForm(forms.Form):
         """(anchor, message) pairs for the GOV.UK error summary."""
         items: list[tuple[str, str]] = []
         for name, errors in self.errors.items():
-            anchor = self[name].id_for_label if name in self.fields else ""
+            anchor = self._anchor(name) if name in self.fields else ""
             items.extend((anchor, str(message)) for message in errors)
         return items
+
+    def _anchor(self, name: str) -> str:
+        """The id of the first input of a field, for the error summary link."""
+        bound = self[name]
+        if bound.id_for_label:
+            return bound.id_for_label
+        widget = self.fields[name].widget
+        if isinstance(widget, forms.MultiWidget):
+            return f"{bound.auto_id}{widget.widgets_names[0]}"
+        return f"{bound.auto_id}_0"
 
 
 _ERROR_CLASSES = {

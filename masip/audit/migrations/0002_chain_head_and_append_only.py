@@ -31,12 +31,13 @@ def seed_head(apps, schema_editor):
 
 def append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        # No parameters: the "%" in RAISE EXCEPTION is plpgsql's, not a placeholder.
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def allow_changes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_SQL)
+        schema_editor.execute(DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):
