@@ -255,6 +255,8 @@ class Access:
             items.append({"label": "Reports", "href": reverse("reporting:overview")})
         if self.has(Permission.AUDIT_VIEW):
             items.append({"label": "Audit trail", "href": reverse("audit:event-list")})
+        if self.has(Permission.MEMBERSHIP_MANAGE):
+            items.append({"label": "Staff", "href": reverse("accounts:staff-list")})
         items.append({"label": "Notifications", "href": reverse("accounts:notifications")})
         return items
 

@@ -1,8 +1,13 @@
 """The sign-in form, in GOV.UK markup."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from masip.access.roles import RoleName
+from masip.accounts.models import Agency, Team
+from masip.accounts.selectors import team_list_for_agency
 from masip.core.forms import GovukForm
 
 
@@ -25,3 +30,41 @@ class SignInForm(AuthenticationForm, GovukForm):
         "invalid_login": "Enter a correct email address and password.",
         "inactive": "This account has been disabled. Ask your agency administrator.",
     }
+
+
+class MembershipForm(GovukForm):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=RoleName.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role."},
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = team_list_for_agency(agency=agency)  # type: ignore[attr-defined]
+
+
+class MembershipAddForm(MembershipForm):
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        },
+    )
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name."}
+    )
+    field_order = ["email", "full_name", "role", "team"]
+
+
+class MembershipEditForm(MembershipForm):
+    is_active = forms.BooleanField(
+        label="Membership is active",
+        required=False,
+        help_text="Switching it off removes their access to this agency's cases at once.",
+    )

@@ -1,8 +1,9 @@
 """Reads of the accounts app."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from masip.accounts.models import Notification, User
+from masip.accounts.models import Agency, Membership, Notification, Team, User
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -11,3 +12,24 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def membership_list_for_agency(*, agency: Agency) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(agency=agency)
+        .select_related("user", "team")
+        .order_by("-is_active", "user__full_name")
+    )
+
+
+def membership_get_for_admin(*, admin: Membership, pk: int) -> Membership:
+    """A membership of the admin's own agency, else 404 (others' staff are not theirs)."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "team", "agency"),
+        pk=pk,
+        agency_id=admin.agency_id,
+    )
+
+
+def team_list_for_agency(*, agency: Agency) -> QuerySet[Team]:
+    return Team.objects.filter(agency=agency)

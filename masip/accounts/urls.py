@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from masip.accounts import views
+from masip.accounts import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("healthz/", views.HealthView.as_view(), name="health"),
+    path("staff/", staff_views.StaffListView.as_view(), name="staff-list"),
+    path("staff/add/", staff_views.StaffAddView.as_view(), name="staff-add"),
+    path("staff/<int:pk>/", staff_views.StaffEditView.as_view(), name="staff-edit"),
 ]

@@ -25,6 +25,10 @@ class EventType(models.TextChoices):
     PERSON_VIEWED = "person.viewed", "Viewed a person"
     PERSON_UPDATED = "person.updated", "Changed a person's details"
     PERSON_CONTACT_ADDED = "person.contact_added", "Added an address or identifier"
+    PERSON_SAFE_CONTACT_UPDATED = (
+        "person.safe_contact_updated",
+        "Changed safe-contact preferences",
+    )
     INCIDENT_RECORDED = "incident.recorded", "Recorded an incident"
     INCIDENT_VIEWED = "incident.viewed", "Viewed an incident"
     INCIDENT_UPDATED = "incident.updated", "Changed an incident"
@@ -32,3 +36,7 @@ class EventType(models.TextChoices):
     REPORT_VIEWED = "report.viewed", "Viewed aggregate reports"
     AUDIT_LOG_VIEWED = "audit.viewed", "Viewed the audit trail"
     MEMBERSHIP_CHANGED = "membership.changed", "Changed a staff membership"
+    CASE_BREAK_GLASS_NOT_FOUND = (
+        "case.break_glass_not_found",
+        "Tried to break the glass: no case has that reference",
+    )

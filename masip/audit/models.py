@@ -10,7 +10,6 @@ sequence number and hash, so removing rows from the end is detected too.
 from django.db import models
 
 
-
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()

@@ -20,11 +20,16 @@ class EventRow:
 
 
 def present(event: AuditEvent) -> EventRow:
-    what = EventType(event.event_type).label if event.event_type in EventType.values else event.event_type
+    what = (
+        EventType(event.event_type).label
+        if event.event_type in EventType.values
+        else event.event_type
+    )
     role = RoleName(event.role).label if event.role in RoleName.values else event.role
     detail = ""
     if event.changed_fields:
-        detail = "Changed: " + ", ".join(f.replace("_", " ") for f in event.changed_fields)
+        names = (f.replace("_", " ") for f in event.changed_fields)
+        detail = "Changed: " + ", ".join(names)
     elif event.target_type and event.target_type != "case":
         detail = event.target_type.replace("_", " ").capitalize()
     return EventRow(

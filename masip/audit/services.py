@@ -2,10 +2,11 @@
 
 import hashlib
 import hmac
+import ipaddress
 import json
-from datetime import UTC
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.conf import settings
 from django.db import transaction
@@ -57,6 +58,17 @@ def event_digest(event: AuditEvent) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked for this transaction.
+
+    The migration creates it; it is created again only when the whole table was
+    emptied (a test flush). If events remain without a head, the next append
+    collides on ``seq`` and fails loudly rather than forking the chain.
+    """
+    AuditChainHead.objects.get_or_create(pk=1)
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
 @transaction.atomic
 def record(
     event_type: EventType,
@@ -72,14 +84,14 @@ def record(
     ``changed_fields`` names fields only: values (which may be sensitive)
     never enter the audit trail.
     """
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head = _locked_head()
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),
         actor_id=actor.user_id,
-        actor_label=actor.label,
+        actor_label=_clipped("actor_label", actor.label),
         agency_id=actor.agency_id,
-        agency_label=actor.agency_label,
+        agency_label=_clipped("agency_label", actor.agency_label),
         role=actor.role,
         event_type=event_type,
         target_type=target_type,
@@ -87,10 +99,32 @@ def record(
         case_reference=case_reference,
         changed_fields=sorted(set(changed_fields)),
         purpose=actor.purpose,
-        ip_address=actor.ip_address,
+        ip_address=_stored_ip(actor.ip_address),
         prev_hash=head.last_hash,
     )
     event.hash = event_digest(event)
     event.save(force_insert=True)
     AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event
+
+
+# The hash is taken before the row is saved, so every value must already be in
+# the form the database gives back, or ``verify`` would report an intact row as
+# edited.
+
+
+def _clipped(field_name: str, value: str) -> str:
+    """A label cut to its column (PostgreSQL refuses longer, SQLite keeps it)."""
+    max_length = AuditEvent._meta.get_field(field_name).max_length
+    return value[:max_length]
+
+
+def _stored_ip(value: str | None) -> str | None:
+    """The address as the column stores it (IPv6 compressed and lower case)."""
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return AuditEvent._meta.get_field("ip_address").get_prep_value(value)

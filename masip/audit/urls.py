@@ -1,6 +1,10 @@
 """URLs of the audit app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from masip.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event-list"),
+]

@@ -119,9 +119,7 @@ class GovukForm(forms.Form):
         bound = self[name]
         if bound.id_for_label:
             return bound.id_for_label
-        widget = self.fields[name].widget
-        if isinstance(widget, forms.MultiWidget):
-            return f"{bound.auto_id}{widget.widgets_names[0]}"
+        # Multi-part inputs (the date) and choice lists number their inputs.
         return f"{bound.auto_id}_0"
 
 
@@ -133,4 +131,5 @@ _ERROR_CLASSES = {
     "TimeInput": "govuk-input--error",
     "Textarea": "govuk-textarea--error",
     "Select": "govuk-select--error",
+    "GovukDateWidget": "govuk-input--error",
 }

@@ -1,6 +1,10 @@
 """URLs of the reporting app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from masip.reporting import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+]

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from masip.access.permissions import Permission
 from masip.access.policy import Access
+from masip.accounts.models import Membership
 from masip.cases.models import CaseAllocation, CaseShare
 from tests.personas import PERSONAS, REACHES_CASE, Cast
 
@@ -66,7 +67,9 @@ def _fill(route: str, cast: Cast) -> str:
         ),
     }
     if "<int:pk>" in route:
-        if "share" in route:
+        if route.startswith("staff/"):
+            values["<int:pk>"] = str(Membership.objects.get(user=cast.lead_worker).pk)
+        elif "share" in route:
             values["<int:pk>"] = str(CaseShare.objects.filter(case=cast.case).first().pk)
         else:
             values["<int:pk>"] = str(CaseAllocation.objects.filter(case=cast.case).first().pk)

@@ -139,3 +139,12 @@ def test_notifications_show_only_your_own(cast, client_for):
 @pytest.mark.parametrize("path", ["/healthz/"])
 def test_health_is_public(db, path):
     assert Client().get(path).status_code == 200
+
+
+def test_session_expires_after_the_idle_timeout_and_renews_on_use(client_for, settings):
+    client = client_for("lead_worker")
+
+    client.get(reverse("accounts:notifications"))
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 15 * 60

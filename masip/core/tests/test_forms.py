@@ -53,8 +53,12 @@ def test_invalid_field_links_error_summary_and_marks_input():
     form = _date_form("31", "2", "2026")
     form.is_valid()
 
-    assert form.error_list() == [("id_when_day", "Enter a real date.")]
-    assert "govuk-form-group--error" in str(form)
+    html = str(form)
+
+    assert form.error_list() == [("id_when_0", "Enter a real date.")]
+    assert 'id="id_when_0"' in html
+    assert "govuk-form-group--error" in html
+    assert html.count("govuk-input--error") == 3
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from masip.access.actors import Actor
+from masip.accounts.models import Agency, Membership, User
 from masip.accounts.tests.factories import AgencyFactory, UserFactory
 from masip.people.models import Address, Person, PersonIdentifier, SafeContactPreference
 
@@ -45,3 +47,11 @@ class SafeContactPreferenceFactory(DjangoModelFactory):
     forbidden_channels = ["letter"]
     safe_times = "Weekdays 10am to 2pm"
     code_word = "Bluebell"
+
+
+def actor_for(user: User, agency: Agency | None = None) -> Actor:
+    """An ``Actor`` for a persona, acting through their (only or named) membership."""
+    memberships = Membership.objects.select_related("agency").filter(user=user)
+    if agency is not None:
+        memberships = memberships.filter(agency=agency)
+    return Actor(user=user, membership=memberships.get(), ip_address="192.0.2.1")

@@ -1,0 +1,103 @@
+# MASIP developer commands. `make demo` runs the demo site; `make test` runs every
+# test. Each step leaves a stamp file, so running a target again is fast and
+# repeats only what changed (a new lock file, a new package-lock.json).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-n 2 -m 'not e2e'"`.
+PYTEST_ARGS ?=
+# Set PYTHON=/path/to/python3.12 to choose the interpreter for the virtualenv.
+PYTHON ?=
+
+.PHONY: help install deps demo serve test chromium lint check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: deps ## Install everything, migrate the database and load the demo data
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+deps: $(VENV)/.installed node_modules/.installed ## Install the Python and Node packages only
+	@:
+
+demo: install ## Load the demo data and serve it on http://127.0.0.1:8000
+	@echo "Serving MASIP on http://$(HOST):$(PORT)/ (sign in with an account listed above; Ctrl+C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: deps ## Serve without reloading the demo data
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: deps chromium ## Run the whole test suite, browser tests included
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## Lint the Python code with ruff
+	$(VENV)/bin/ruff check .
+
+check: lint ## What CI checks: lint, Django checks, migrations, access doc, tests
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py access_doc --check
+	$(MAKE) test
+
+clean: ## Remove the virtualenv, node_modules and var/ (the local database too)
+	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .ruff_cache *.egg-info
+	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
+
+# The virtualenv: Python 3.12, uv, then exactly the packages in the lock file.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
+	  python312="$(PYTHON)"; \
+	  if [ -z "$$python312" ]; then \
+	    for candidate in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	      if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then \
+	        python312="$$candidate"; break; \
+	      fi; \
+	    done; \
+	  fi; \
+	  if [ -z "$$python312" ]; then \
+	    echo "error: Python 3.12 not found. Install it (for example 'pyenv install 3.12')" >&2; \
+	    echo "       or pass its path: make install PYTHON=/path/to/python3.12" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$python312"; \
+	  rm -rf $(VENV); \
+	  "$$python312" -m venv $(VENV); \
+	fi
+	@if [ "$$($(UV) --version 2>/dev/null | cut -d' ' -f2)" != "$(UV_VERSION)" ]; then \
+	  $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
+	fi
+	$(UV) pip sync --python $(PY) requirements.lock
+	$(UV) pip install --python $(PY) --no-deps -e .
+	@touch $@
+
+# Front-end packages, exactly as package-lock.json records them.
+node_modules/.installed: package-lock.json package.json
+	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js 20 or newer" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never
+# downloads a browser of its own).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+	  echo "error: $(CHROMIUM) is missing; the browser tests need Debian's Chromium." >&2; \
+	  echo "       Install it with: sudo apt-get install chromium" >&2; \
+	  echo "       (or run the other tests only: $(PY) -m pytest -m 'not e2e')" >&2; \
+	  exit 1; \
+	fi

@@ -1,0 +1,241 @@
+"""Benchmark: seeding speed, and the case list query against naive alternatives.
+
+Run from the repository root:
+
+    .venv/bin/python bench/list_queries.py                 # 1k, 10k, 100k cases
+    .venv/bin/python bench/list_queries.py --scales 1000,5000
+
+It makes a temporary SQLite database (unless --database-url names an empty
+one), migrates it, then grows it to each scale with ``masip seed`` and times,
+for the demo's London police case worker:
+
+* list:   the first page of the case list as the app builds it
+          (``case_list_for(Access(user))`` if the selector exists, else
+          ``Access(user).visible_cases()`` ordered), through Django's paginator
+          (a COUNT and one page of 25);
+* slice:  ``Access(user).visible_cases()`` ordered, first 25 rows plus a COUNT;
+* python: every case and every active share loaded, filtered in Python per
+          membership, then sliced (what one might write without the policy);
+* n+1:    every case loaded, with one query per case not led by the user's
+          agency to ask whether it is shared with it.
+
+The timings are medians of several runs (fewer for slow variants at scale).
+docs/benchmarks.md records a run.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_SIZE = 25
+DEMO_WORKER = "police.worker@london.demo.example.org"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scales", default="1000,10000,100000",
+        help="Comma-separated case counts to measure at (default 1000,10000,100000).",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="Seed for masip seed.")
+    parser.add_argument(
+        "--database-url", default="",
+        help="An empty database to use instead of a temporary SQLite file.",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="Runs per fast measurement (median)."
+    )
+    args = parser.parse_args()
+    args.scales = sorted(int(s.replace("_", "")) for s in args.scales.split(","))
+    return args
+
+
+def set_up_django(database_url: str, tmp: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ["MASIP_VAR_DIR"] = tmp
+    # Debug off, as in production: no query logging on every cursor.
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
+    os.environ.setdefault("MASIP_AUDIT_KEY", "bench-only-not-a-secret")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, int, Any]:
+    """Median wall and CPU milliseconds of ``runs`` calls, queries per call, and
+    the last result. CPU time (this process, SQLite included) is steadier than
+    wall time on a busy machine."""
+    from django.db import connection
+
+    executed = 0
+
+    def count(execute: Callable, sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        nonlocal executed
+        executed += 1
+        return execute(sql, params, many, ctx)
+
+    walls, cpus, result = [], [], None
+    with connection.execute_wrapper(count):
+        for _ in range(runs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = fn()
+            cpus.append((time.process_time() - cpu) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
+    return statistics.median(walls), statistics.median(cpus), executed // runs, result
+
+
+def list_variants(user: Any) -> dict[str, Callable[[], Any]]:
+    from django.core.paginator import Paginator
+
+    from masip.access.policy import Access
+    from masip.cases.models import Case, CaseShare
+
+    try:
+        from masip.cases.selectors import case_list_for
+    except ImportError:
+        case_list_for = None
+
+    def app_list() -> tuple[int, list]:
+        access = Access(user)
+        cases = (
+            case_list_for(access) if case_list_for
+            else access.visible_cases().order_by("-referred_on", "-id")
+        )
+        page = Paginator(cases, PAGE_SIZE).page(1)
+        return page.paginator.count, list(page.object_list)
+
+    def plain_slice() -> tuple[int, list]:
+        cases = Access(user).visible_cases().order_by("-referred_on", "-id")
+        return cases.count(), list(cases[:PAGE_SIZE])
+
+    def python_filter() -> tuple[int, list]:
+        agencies = {m.agency_id for m in Access(user).memberships}
+        shared = set(
+            CaseShare.objects.active().values_list("case_id", "agency_id")
+        )
+        visible = [
+            case for case in Case.objects.order_by("-referred_on", "-id")
+            if case.lead_agency_id in agencies
+            or any((case.pk, agency) in shared for agency in agencies)
+        ]
+        return len(visible), visible[:PAGE_SIZE]
+
+    def n_plus_one() -> tuple[int, list]:
+        agencies = {m.agency_id for m in Access(user).memberships}
+        visible = [
+            case for case in Case.objects.order_by("-referred_on", "-id")
+            if case.lead_agency_id in agencies
+            or case.shares.active().filter(agency_id__in=agencies).exists()
+        ]
+        return len(visible), visible[:PAGE_SIZE]
+
+    return {
+        "list": app_list, "slice": plain_slice,
+        "python": python_filter, "n+1": n_plus_one,
+    }
+
+
+def measure(scale: int, seed_per_k: tuple[float, float], runs: int) -> dict[str, Any]:
+    from masip.accounts.models import User
+
+    user = User.objects.get(email=DEMO_WORKER)
+    row: dict[str, Any] = {"scale": scale, "seed": seed_per_k}
+    results = {}
+    for name, fn in list_variants(user).items():
+        slow = name in ("python", "n+1")
+        if not slow:
+            fn()  # warm the caches once
+        n = 1 if slow and scale >= 50_000 else (3 if slow else runs)
+        row[name], row[f"{name}_cpu"], row[f"{name}_queries"], results[name] = timed(
+            fn, n
+        )
+    counts = {name: count for name, (count, _) in results.items()}
+    pages = {name: [c.pk for c in page] for name, (_, page) in results.items()}
+    # The app's list sorts ties by reference, the others by id: compare pages
+    # only among the same ordering, and counts among all.
+    if len(set(counts.values())) != 1 or not (
+        pages["slice"] == pages["python"] == pages["n+1"]
+    ):
+        raise SystemExit(f"The variants disagree at {scale:,} cases: {counts}")
+    row["visible"] = counts["list"]
+    return row
+
+
+def seed_to(scale: int, have: int, seed: int) -> tuple[float, float]:
+    """Grow the database to ``scale`` cases; wall and CPU seconds per 1,000 added."""
+    from masip.demo.seed import seed_cases
+
+    cpu = time.process_time()
+    result = seed_cases(count=scale - have, seed=seed)
+    added = (scale - have) / 1000
+    return result.seconds / added, (time.process_time() - cpu) / added
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    from django.db import connection
+
+    print()
+    version = (
+        connection.Database.sqlite_version if connection.vendor == "sqlite"
+        else ".".join(map(str, divmod(connection.pg_version, 10000)))
+    )
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, {connection.vendor} {version}")
+    print(f"Command: .venv/bin/python bench/list_queries.py --scales "
+          f"{','.join(str(s) for s in args.scales)}")
+    print()
+    print("Times in ms, wall (CPU); medians. Queries per call in brackets.")
+    print()
+    print("| Cases | Visible | Seed s per 1k | App list page | Plain slice "
+          "| Python filter | N+1 | Python / list | N+1 / list |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['scale']:,} | {r['visible']:,} "
+            f"| {r['seed'][0]:.2f} ({r['seed'][1]:.2f}) "
+            + "".join(
+                f"| {r[v]:,.0f} ({r[v + '_cpu']:,.0f}) [{r[v + '_queries']:,}] "
+                if r[v] >= 100 else
+                f"| {r[v]:.1f} ({r[v + '_cpu']:.1f}) [{r[v + '_queries']:,}] "
+                for v in ("list", "slice", "python", "n+1")
+            )
+            + f"| {r['python_cpu'] / r['list_cpu']:,.0f}x "
+            f"| {r['n+1_cpu'] / r['list_cpu']:,.0f}x |"
+        )
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="masip-bench-") as tmp:
+        set_up_django(args.database_url, tmp)
+        from masip.cases.models import Case
+
+        if Case.objects.exists():
+            raise SystemExit("The database already holds cases; give an empty one.")
+        rows, have = [], 0
+        for scale in args.scales:
+            per_k = seed_to(scale, have, args.seed)
+            have = scale
+            rows.append(measure(scale, per_k, args.runs))
+            print(f"  measured {scale:,} cases", flush=True)
+        report(rows, args)
+    print(f"\nTotal time {time.perf_counter() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""Forms of the cases app: what people type, checked, with GOV.UK wording."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from masip.access.permissions import Compartment
+from masip.accounts.models import Agency, User
+from masip.cases.models import (
+    STATUS_TRANSITIONS,
+    CaseNote,
+    CaseStatus,
+    ClosureReason,
+    LawfulBasis,
+    ReferralSource,
+    RelationshipType,
+    RiskLevel,
+)
+from masip.cases.services import MAX_SHARE_DAYS, share_expiry_problem
+from masip.core.forms import GovukDateField, GovukForm, VersionField
+from masip.core.templatetags.govuk import govuk_date
+
+SHARE_DAYS_DEFAULT = 90
+PURPOSE_MIN = 10
+BREAK_GLASS_REASON_MIN = 20
+
+
+def _required(message: str) -> dict[str, str]:
+    return {"required": message}
+
+
+def _not_in_future(value: dt.date | None, what: str) -> None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(f"The date {what} must be today or in the past.")
+
+
+class CaseDetailsForm(GovukForm):
+    """The facts of a case that its workers set when opening and editing it."""
+
+    summary = forms.CharField(
+        label="Summary",
+        help_text="What is happening, in a few sentences. Do not include addresses.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=_required("Enter a summary of the case."),
+    )
+    relationship_type = forms.ChoiceField(
+        label="Relationship between the victim and the person who stalks",
+        choices=RelationshipType.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select the relationship."),
+    )
+    referral_source = forms.ChoiceField(
+        label="Who referred the case",
+        choices=ReferralSource.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select who referred the case."),
+    )
+    referred_on = GovukDateField(
+        label="Date referred",
+        help_text="For example, 27 3 2026",
+        error_messages=_required("Enter the date the case was referred."),
+    )
+    behaviour_started_on = GovukDateField(
+        label="Date the behaviour started", required=False
+    )
+    first_reported_on = GovukDateField(
+        label="Date first reported to any agency", required=False
+    )
+
+    def clean_referred_on(self) -> dt.date:
+        value = self.cleaned_data["referred_on"]
+        _not_in_future(value, "referred")
+        return value
+
+    def clean_behaviour_started_on(self) -> dt.date | None:
+        value = self.cleaned_data["behaviour_started_on"]
+        _not_in_future(value, "the behaviour started")
+        return value
+
+    def clean_first_reported_on(self) -> dt.date | None:
+        value = self.cleaned_data["first_reported_on"]
+        _not_in_future(value, "first reported")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        started = data.get("behaviour_started_on")
+        reported = data.get("first_reported_on")
+        if started and reported and reported < started:
+            self.add_error(
+                "first_reported_on",
+                "The date first reported must be on or after the date the "
+                "behaviour started.",
+            )
+        return data
+
+
+class CaseCreateForm(CaseDetailsForm):
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency",
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="The agency that will manage the case.",
+        error_messages=_required("Select the lead agency."),
+    )
+    field_order = ["lead_agency", "summary", "relationship_type", "referral_source"]
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class CaseEditForm(CaseDetailsForm):
+    review_due_on = GovukDateField(label="Date of next review", required=False)
+    version = VersionField()
+
+    def display(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, shown value) pairs for a set of stored values."""
+        rows = []
+        for name, value in values.items():
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                shown = str(dict(field.choices).get(value, value))
+            elif isinstance(value, dt.date):
+                shown = govuk_date(value)
+            else:
+                shown = str(value or "Not recorded")
+            rows.append((str(field.label), shown))
+        return rows
+
+
+class CaseStatusForm(GovukForm):
+    to_status = forms.ChoiceField(
+        label="New status",
+        widget=forms.RadioSelect,
+        error_messages=_required("Select the new status."),
+    )
+    closure_reason = forms.ChoiceField(
+        label="Reason for closing",
+        help_text="Only if you are closing the case.",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Note about the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, current: str, can_close: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [(s, CaseStatus(s).label) for s in STATUS_TRANSITIONS[current]]
+        field = self.fields["to_status"]
+        field.choices = allowed  # type: ignore[attr-defined]
+        # Those who may not close are not offered it; if they send it anyway the
+        # view answers 403 (closing is a verb of its own).
+        field.widget.choices = [c for c in allowed if can_close or c[0] != "closed"]
+        if CaseStatus.CLOSED not in STATUS_TRANSITIONS[current] or not can_close:
+            del self.fields["closure_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        closing = data.get("to_status") == CaseStatus.CLOSED
+        asked = "closure_reason" in self.fields
+        if closing and asked and not data.get("closure_reason"):
+            self.add_error("closure_reason", "Select why the case is being closed.")
+        return data
+
+    @property
+    def closing(self) -> bool:
+        return self.cleaned_data.get("to_status") == CaseStatus.CLOSED
+
+
+class CaseRiskForm(GovukForm):
+    risk_level = forms.ChoiceField(
+        label="New risk level",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select the new risk level."),
+    )
+    reason = forms.CharField(
+        label="Why the risk level is changing",
+        help_text="For example, the screening tool used and the score, or new events.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=_required("Enter why the risk level is changing."),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_risk_level(self) -> str:
+        value = self.cleaned_data["risk_level"]
+        if value == self.current:
+            raise forms.ValidationError("Select a risk level different from now.")
+        return value
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        agencies = ", ".join(
+            m.agency.name for m in getattr(obj, "case_memberships", [])
+        )
+        return f"{obj.full_name} ({agencies})" if agencies else obj.full_name
+
+
+class AllocationForm(GovukForm):
+    worker = WorkerChoiceField(
+        label="Worker to allocate",
+        queryset=User.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select a worker to allocate."),
+    )
+
+    def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+
+
+class ShareForm(GovukForm):
+    agency = forms.ModelChoiceField(
+        label="Agency to share with",
+        queryset=Agency.objects.none(),
+        error_messages=_required("Select the agency to share with."),
+    )
+    reason = forms.CharField(
+        label="Why the agency needs the case",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=_required("Enter why the agency needs the case."),
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select the lawful basis for sharing."),
+    )
+    compartments = forms.MultipleChoiceField(
+        label="Sealed information to include",
+        help_text="Leave all unticked to share without sealed information.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    expires_on = GovukDateField(
+        label="Share until",
+        help_text=f"No more than {MAX_SHARE_DAYS} days from today.",
+        error_messages=_required("Enter the date the share ends."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        compartments: Iterable[Compartment],
+        **kwargs: Any,
+    ) -> None:
+        default_end = timezone.localdate() + dt.timedelta(days=SHARE_DAYS_DEFAULT)
+        kwargs.setdefault("initial", {"expires_on": default_end})
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        choices = [(c.value, c.label) for c in sorted(compartments)]
+        if choices:
+            self.fields["compartments"].choices = choices  # type: ignore[attr-defined]
+        else:
+            del self.fields["compartments"]
+
+    def clean_expires_on(self) -> dt.date:
+        value = self.cleaned_data["expires_on"]
+        problem = share_expiry_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+
+class NoteForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of note",
+        widget=forms.RadioSelect,
+        initial=CaseNote.Kind.GENERAL,
+        error_messages=_required("Select what kind of note this is."),
+    )
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=_required("Enter the note."),
+    )
+
+    def __init__(self, *args: Any, kinds: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (kind, CaseNote.Kind(kind).label) for kind in kinds
+        ]
+
+
+class PurposeForm(GovukForm):
+    purpose = forms.CharField(
+        label="Why are you opening this case?",
+        help_text="For example, the panel meeting or complaint you are looking into.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=PURPOSE_MIN,
+        error_messages={
+            "required": "Enter why you are opening this case.",
+            "min_length": f"Reason must be {PURPOSE_MIN} characters or more.",
+        },
+    )
+
+
+class BreakGlassForm(GovukForm):
+    reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, STK-7K3M-9QXR",
+        max_length=20,
+        error_messages={
+            "required": "Enter the case reference.",
+            "max_length": "Case reference must be 20 characters or fewer.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why you need emergency access",
+        help_text="Your reason is recorded and sent to the lead agency's managers.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=BREAK_GLASS_REASON_MIN,
+        error_messages={
+            "required": "Enter why you need emergency access.",
+            "min_length": (
+                f"Reason must be {BREAK_GLASS_REASON_MIN} characters or more."
+            ),
+        },
+    )
+    confirm = forms.BooleanField(
+        label=(
+            "I confirm this is an emergency and I understand my access is recorded "
+            "and reviewed"
+        ),
+        error_messages=_required("Confirm that this is an emergency."),
+    )
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()
+
+
+class CaseFilterForm(forms.Form):
+    """The filters of the case list (GET); bad values are simply ignored."""
+
+    q = forms.CharField(label="Reference or name", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Any status"), *CaseStatus.choices],
+        required=False,
+    )
+    risk_level = forms.ChoiceField(
+        label="Risk level",
+        choices=[("", "Any risk level"), *RiskLevel.choices],
+        required=False,
+    )
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency",
+        queryset=Agency.objects.none(),
+        empty_label="Any agency",
+        required=False,
+    )
+    sort = forms.CharField(required=False, max_length=20)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = agencies  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for ``case_list_for`` from the valid fields only."""
+        self.is_valid()
+        data = self.cleaned_data
+        agency = data.get("lead_agency")
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status", ""),
+            "risk_level": data.get("risk_level", ""),
+            "lead_agency_id": agency.pk if agency else None,
+            "sort": data.get("sort") or "",
+        }

@@ -1,0 +1,74 @@
+"""``masip seed --cases N --seed S``: bulk-insert synthetic cases for load tests."""
+
+import datetime as dt
+from argparse import ArgumentParser, ArgumentTypeError
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from masip.core.management.commands.demo import DEBUG_OFF_MESSAGE
+from masip.demo.seed import seed_cases
+
+
+class Command(BaseCommand):
+    help = (
+        "Insert N synthetic cases (people, incidents, allocations, shares) in bulk, "
+        "reusing the demo's agencies and staff. The same --seed gives the same data."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--cases",
+            type=_positive_int,
+            required=True,
+            help="How many cases to create.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help="Random seed (default 1). The same seed gives the same cases.",
+        )
+        parser.add_argument(
+            "--anchor",
+            type=_iso_date,
+            default=None,
+            help="Lay dates out back from this day, YYYY-MM-DD (default today).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (demo staff share a published password).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(DEBUG_OFF_MESSAGE)
+        total = options["cases"]
+        result = seed_cases(
+            count=total,
+            seed=options["seed"],
+            anchor=options["anchor"],
+            progress=lambda done: self.stdout.write(f"  {done:,} of {total:,} cases"),
+        )
+        rate = result.seconds / result.created * 1000
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.created:,} cases in {result.seconds:.1f}s "
+                f"({rate:.2f}s per 1,000)."
+            )
+        )
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ArgumentTypeError(f"must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {value!r}") from exc

@@ -1,0 +1,175 @@
+"""Pages for the course of conduct: the timeline and single incidents."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from masip.access.permissions import Compartment, Permission
+from masip.access.views import CaseView
+from masip.audit.events import EventType
+from masip.core.errors import StaleEditError
+from masip.core.pagination import page_links, paginate
+from masip.incidents import selectors, services
+from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
+from masip.incidents.models import Incident
+from masip.people.forms import conflict_rows
+
+TIMELINE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """An incident with what the page needs worked out beforehand."""
+
+    incident: Incident
+    when: str
+    location_withheld: bool
+
+
+def _row(incident: Incident, *, sees_location: bool) -> IncidentRow:
+    return IncidentRow(
+        incident=incident,
+        when=selectors.incident_when(incident),
+        location_withheld=incident.location_is_restricted and not sees_location,
+    )
+
+
+class _IncidentView(CaseView):
+    tab = "incidents"
+
+    @property
+    def sees_location(self) -> bool:
+        return self.case_access.sees(Compartment.VICTIM_CONTACT)
+
+    def timeline_url(self) -> str:
+        return reverse(
+            "incidents:incident-list", kwargs={"reference": self.case.reference}
+        )
+
+    def page(self, template: str, **extra: Any) -> HttpResponse:
+        return render(self.request, template, self.case_context(**extra))
+
+
+class IncidentListView(_IncidentView):
+    required_permission = Permission.INCIDENT_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filters = IncidentFilterForm(request.GET)
+        chosen = filters.cleaned_data if filters.is_valid() else {}
+        incidents = selectors.incident_list(
+            case=self.case,
+            behaviour=chosen.get("behaviour", ""),
+            channel=chosen.get("channel", ""),
+        )
+        page = paginate(incidents, params=request.GET, per_page=TIMELINE_PAGE_SIZE)
+        links = page_links(page, request.GET)
+        hrefs = {link.number: link.href for link in links if link.number}
+        return self.page(
+            "incidents/incident_list.html",
+            filters=filters,
+            filtered=bool(chosen.get("behaviour") or chosen.get("channel")),
+            pattern=selectors.incident_pattern(case=self.case),
+            page_obj=page,
+            page_links=links,
+            prev_href=hrefs.get(page.number - 1, ""),
+            next_href=hrefs.get(page.number + 1, ""),
+            rows=[_row(i, sees_location=self.sees_location) for i in page],
+        )
+
+
+class IncidentRecordView(_IncidentView):
+    required_permission = Permission.INCIDENT_RECORD
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page("incidents/incident_record.html", form=self._form())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self.page("incidents/incident_record.html", form=form)
+        services.incident_record(
+            actor=self.actor(), case=self.case, **form.service_values()
+        )
+        messages.success(request, "Incident recorded.")
+        return redirect(self.timeline_url())
+
+    def _form(self, data: Any = None) -> IncidentForm:
+        return IncidentForm(data, may_restrict=self.sees_location)
+
+
+class IncidentDetailView(_IncidentView):
+    required_permission = Permission.INCIDENT_VIEW
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        incident = selectors.incident_get_in_case(case=self.case, public_id=public_id)
+        self.record_view(
+            EventType.INCIDENT_VIEWED,
+            target_type="incident",
+            target_id=incident.public_id,
+        )
+        return self.page(
+            "incidents/incident_detail.html",
+            incident=incident,
+            row=_row(incident, sees_location=self.sees_location),
+        )
+
+
+class IncidentEditView(_IncidentView):
+    required_permission = Permission.INCIDENT_EDIT
+    template = "incidents/incident_edit.html"
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        incident = selectors.incident_get_in_case(case=self.case, public_id=public_id)
+        initial = IncidentEditForm.initial_from(
+            services.incident_current_values(incident)
+        )
+        form = self._form(incident, initial={**initial, "version": incident.version})
+        return self.page(self.template, form=form, incident=incident)
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        incident = selectors.incident_get_in_case(case=self.case, public_id=public_id)
+        form = self._form(incident, data=request.POST)
+        if not form.is_valid():
+            return self.page(self.template, form=form, incident=incident)
+        try:
+            services.incident_update(
+                actor=self.actor(),
+                case=self.case,
+                incident=incident,
+                version=form.cleaned_data["version"],
+                **form.service_values(),
+            )
+        except StaleEditError as exc:
+            return self._conflict(incident, exc)
+        messages.success(request, "Incident saved.")
+        return redirect(
+            "incidents:incident-detail",
+            reference=self.case.reference,
+            public_id=incident.public_id,
+        )
+
+    def _form(self, incident: Incident, **kwargs: Any) -> IncidentEditForm:
+        # A location the user may not see is left out of the form altogether.
+        show = self.sees_location or not incident.location_is_restricted
+        return IncidentEditForm(
+            may_restrict=self.sees_location, show_location=show, **kwargs
+        )
+
+    def _conflict(self, incident: Incident, exc: StaleEditError) -> HttpResponse:
+        data = self.request.POST.copy()
+        data["version"] = str(exc.current_version)
+        form = self._form(incident, data=data)
+        form.is_valid()
+        form.add_error(None, str(exc))
+        theirs = IncidentEditForm.initial_from(exc.current)
+        return self.page(
+            self.template,
+            form=form,
+            incident=incident,
+            conflict=conflict_rows(form, theirs),
+        )

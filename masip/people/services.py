@@ -1,0 +1,288 @@
+"""Writing people: adding them to cases, editing them, and their contact details.
+
+Every function audits inside its own transaction. Values never reach the
+audit trail, only field names. Callers resolve the case through the access
+policy first, and pass only people found through ``people.selectors``.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from masip.access.actors import Actor
+from masip.audit import services as audit
+from masip.audit.events import EventType
+from masip.cases.models import Case, CaseParticipant, ParticipantRole
+from masip.core.errors import DomainError, StaleEditError
+from masip.people.models import (
+    Address,
+    Confidentiality,
+    DatePrecision,
+    Gender,
+    Person,
+    PersonAlias,
+    PersonIdentifier,
+    SafeContactPreference,
+)
+
+PERSON_EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "birth_date_precision",
+    "gender",
+    "interpreter_language",
+)
+SAFE_CONTACT_FIELDS = (
+    "safe_channels",
+    "forbidden_channels",
+    "safe_times",
+    "no_voicemail",
+    "code_word",
+    "notes",
+)
+
+
+class DuplicateParticipantError(DomainError):
+    """The person already has this role on this case."""
+
+
+def _clean_aliases(aliases: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for alias in aliases:
+        name = " ".join(alias.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+def _audit(
+    event_type: EventType,
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    changed_fields: Iterable[str] = (),
+) -> None:
+    audit.record(
+        event_type,
+        actor=actor.audit,
+        target_type="person",
+        target_id=person.public_id,
+        case_reference=case.reference,
+        changed_fields=changed_fields,
+    )
+
+
+@transaction.atomic
+def person_add_to_case(
+    *,
+    actor: Actor,
+    case: Case,
+    role: str,
+    person: Person | None = None,
+    given_name: str = "",
+    family_name: str = "",
+    aliases: Iterable[str] = (),
+    date_of_birth: dt.date | None = None,
+    birth_date_precision: str = DatePrecision.UNKNOWN,
+    gender: str = Gender.UNKNOWN,
+    interpreter_language: str = "",
+) -> Person:
+    """Add ``person`` (or a new person built from the fields) to ``case`` in ``role``.
+
+    Raises ``DuplicateParticipantError`` if they already hold that role there.
+    """
+    role = ParticipantRole(role)
+    if person is None:
+        if not given_name.strip():
+            raise DomainError("Enter the person's given name.")
+        person = Person.objects.create(
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            date_of_birth=date_of_birth,
+            birth_date_precision=(
+                birth_date_precision if date_of_birth else DatePrecision.UNKNOWN
+            ),
+            gender=gender,
+            interpreter_language=interpreter_language.strip(),
+            created_by=actor.user,
+            created_by_agency=actor.membership.agency,
+        )
+        PersonAlias.objects.bulk_create(
+            PersonAlias(person=person, name=name) for name in _clean_aliases(aliases)
+        )
+    elif CaseParticipant.objects.filter(case=case, person=person, role=role).exists():
+        raise DuplicateParticipantError(
+            f"{person.full_name} is already on this case as {str(role.label).lower()}."
+        )
+    try:
+        with transaction.atomic():
+            CaseParticipant.objects.create(
+                case=case, person=person, role=role, added_by=actor.user
+            )
+    except IntegrityError as exc:  # a concurrent add of the same person and role
+        raise DuplicateParticipantError(
+            f"{person.full_name} is already on this case as {str(role.label).lower()}."
+        ) from exc
+    _audit(EventType.PERSON_ADDED, actor=actor, case=case, person=person)
+    return person
+
+
+def person_current_values(person: Person) -> dict[str, Any]:
+    """The editable values as stored, keyed by field name (for conflicts)."""
+    values = {name: getattr(person, name) for name in PERSON_EDITABLE_FIELDS}
+    values["aliases"] = [alias.name for alias in person.aliases.order_by("name")]
+    return values
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    version: int,
+    aliases: Iterable[str] | None = None,
+    **fields: Any,
+) -> Person:
+    """Change a person's names, date of birth, gender or interpreter need.
+
+    ``version`` is the one the user's form was opened with; if the stored one
+    differs, ``StaleEditError`` carries the stored values and nothing is saved.
+    """
+    unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != version:
+        raise StaleEditError(
+            current=person_current_values(locked), current_version=locked.version
+        )
+    if fields.get("date_of_birth", locked.date_of_birth) is None:
+        fields["birth_date_precision"] = DatePrecision.UNKNOWN
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, fields[name])
+    if aliases is not None and _replace_aliases(locked, _clean_aliases(aliases)):
+        changed.append("aliases")
+    if changed:
+        locked.version += 1
+        locked.save()
+        _audit(
+            EventType.PERSON_UPDATED,
+            actor=actor,
+            case=case,
+            person=locked,
+            changed_fields=changed,
+        )
+    return locked
+
+
+def _replace_aliases(person: Person, names: list[str]) -> bool:
+    existing = {alias.name: alias for alias in person.aliases.all()}
+    stale = [alias.pk for name, alias in existing.items() if name not in names]
+    new = [name for name in names if name not in existing]
+    if stale:
+        PersonAlias.objects.filter(pk__in=stale).delete()
+    if new:
+        PersonAlias.objects.bulk_create(PersonAlias(person=person, name=n) for n in new)
+    return bool(stale or new)
+
+
+@transaction.atomic
+def address_add(
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    line_1: str,
+    town: str,
+    line_2: str = "",
+    postcode: str = "",
+    is_current: bool = True,
+    confidentiality: str = Confidentiality.RESTRICTED,
+) -> Address:
+    """Add an address; restricted ones sit in the victim-contact compartment."""
+    address = Address.objects.create(
+        person=person,
+        line_1=line_1,
+        line_2=line_2,
+        town=town,
+        postcode=postcode,
+        is_current=is_current,
+        confidentiality=Confidentiality(confidentiality),
+    )
+    _audit(
+        EventType.PERSON_CONTACT_ADDED,
+        actor=actor,
+        case=case,
+        person=person,
+        changed_fields=["address"],
+    )
+    return address
+
+
+@transaction.atomic
+def identifier_add(
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    kind: str,
+    value: str,
+    confidentiality: str = Confidentiality.RESTRICTED,
+) -> PersonIdentifier:
+    """Add a phone number, email address, reference or other identifier."""
+    identifier = PersonIdentifier.objects.create(
+        person=person,
+        kind=PersonIdentifier.Kind(kind),
+        value=value,
+        confidentiality=Confidentiality(confidentiality),
+    )
+    _audit(
+        EventType.PERSON_CONTACT_ADDED,
+        actor=actor,
+        case=case,
+        person=person,
+        changed_fields=[f"identifier.{identifier.kind}"],
+    )
+    return identifier
+
+
+@transaction.atomic
+def safe_contact_update(
+    *, actor: Actor, case: Case, person: Person, **values: Any
+) -> SafeContactPreference:
+    """Create or change how the person may (and must never) be contacted."""
+    unknown = set(values) - set(SAFE_CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a safe-contact field: {', '.join(sorted(unknown))}")
+    both = set(values.get("safe_channels", ())) & set(
+        values.get("forbidden_channels", ())
+    )
+    if both:
+        raise DomainError("A channel cannot be both safe and forbidden.")
+    preference, created = (
+        SafeContactPreference.objects.select_for_update().get_or_create(
+            person=person, defaults=values
+        )
+    )
+    changed = list(values) if created else []
+    if not created:
+        changed = [n for n, v in values.items() if getattr(preference, n) != v]
+        for name in changed:
+            setattr(preference, name, values[name])
+        if changed:
+            preference.save()
+    if changed:
+        _audit(
+            EventType.PERSON_SAFE_CONTACT_UPDATED,
+            actor=actor,
+            case=case,
+            person=person,
+            changed_fields=changed,
+        )
+    return preference

@@ -1,0 +1,266 @@
+"""Pages about the people on a case. Thin: parse, call a service, render."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from masip.access.permissions import Compartment, Permission
+from masip.access.views import CaseView
+from masip.audit.events import EventType
+from masip.core.errors import DomainError, StaleEditError
+from masip.people import selectors, services
+from masip.people.forms import (
+    AddressForm,
+    ExistingPersonForm,
+    IdentifierForm,
+    NewPersonForm,
+    PersonEditForm,
+    PersonSearchForm,
+    SafeContactForm,
+    conflict_rows,
+)
+from masip.people.models import Person
+
+
+class PersonListView(CaseView):
+    required_permission = Permission.PERSON_VIEW
+    tab = "people"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        groups = selectors.participant_groups(case=self.case)
+        return render(
+            request, "people/person_list.html", self.case_context(groups=groups)
+        )
+
+
+class PersonAddView(CaseView):
+    required_permission = Permission.PERSON_ADD
+    tab = "people"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(NewPersonForm(), self._existing_form())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("mode") == "existing":
+            existing = self._existing_form(request.POST)
+            if existing.is_valid():
+                return self._add(existing, **existing.cleaned_data)
+            return self._render(NewPersonForm(), existing)
+        form = NewPersonForm(request.POST)
+        if form.is_valid():
+            return self._add(form, **form.cleaned_data)
+        return self._render(form, self._existing_form())
+
+    def _search(self) -> PersonSearchForm:
+        return PersonSearchForm(self.request.GET or None)
+
+    def _existing_form(self, data: Any = None) -> ExistingPersonForm:
+        search = self._search()
+        query = search.cleaned_data["search"] if search.is_valid() else ""
+        people = selectors.person_search_visible(access=self.access, query=query)
+        return ExistingPersonForm(data, people=people)
+
+    def _add(
+        self, form: NewPersonForm | ExistingPersonForm, **values: Any
+    ) -> HttpResponse:
+        try:
+            person = services.person_add_to_case(
+                actor=self.actor(), case=self.case, **values
+            )
+        except DomainError as exc:
+            form.add_error("role", str(exc))
+            if isinstance(form, ExistingPersonForm):
+                return self._render(NewPersonForm(), form)
+            return self._render(form, self._existing_form())
+        messages.success(self.request, f"{person.full_name} added to the case.")
+        return redirect(
+            _person_url("people:person-detail", self.case.reference, person)
+        )
+
+    def _render(
+        self, form: NewPersonForm, existing: ExistingPersonForm
+    ) -> HttpResponse:
+        search = self._search()
+        return render(
+            self.request,
+            "people/person_add.html",
+            self.case_context(
+                form=form,
+                existing=existing,
+                search_form=search if search.is_bound else PersonSearchForm(),
+                searched=bool(self.request.GET.get("search", "").strip()),
+            ),
+        )
+
+
+class _PersonView(CaseView):
+    """A page about one person, found only among this case's participants."""
+
+    tab = "people"
+    person: Person
+
+    def load_person(self, public_id: uuid.UUID) -> Person:
+        self.person = selectors.person_get_in_case(case=self.case, public_id=public_id)
+        return self.person
+
+    def detail_url(self) -> str:
+        return _person_url("people:person-detail", self.case.reference, self.person)
+
+    def page(self, template: str, **extra: Any) -> HttpResponse:
+        return render(
+            self.request,
+            template,
+            self.case_context(person=self.person, **extra),
+        )
+
+
+class PersonDetailView(_PersonView):
+    required_permission = Permission.PERSON_VIEW
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        self.record_view(
+            EventType.PERSON_VIEWED, target_type="person", target_id=person.public_id
+        )
+        return self.page(
+            "people/person_detail.html",
+            aliases=list(person.aliases.all()),
+            roles=selectors.person_roles_in_case(case=self.case, person=person),
+            contacts=selectors.person_contacts(
+                person=person, case_access=self.case_access
+            ),
+            other_cases=selectors.person_other_cases(
+                access=self.access, case=self.case, person=person
+            ),
+        )
+
+
+class PersonEditView(_PersonView):
+    required_permission = Permission.PERSON_EDIT
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        initial = PersonEditForm.initial_from(services.person_current_values(person))
+        form = PersonEditForm(initial={**initial, "version": person.version})
+        return self.page("people/person_edit.html", form=form)
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        form = PersonEditForm(request.POST)
+        if not form.is_valid():
+            return self.page("people/person_edit.html", form=form)
+        data = dict(form.cleaned_data)
+        try:
+            services.person_update(
+                actor=self.actor(), case=self.case, person=person, **data
+            )
+        except StaleEditError as exc:
+            return self._conflict(exc)
+        messages.success(request, f"{person.full_name}'s details saved.")
+        return redirect(self.detail_url())
+
+    def _conflict(self, exc: StaleEditError) -> HttpResponse:
+        data = self.request.POST.copy()
+        data["version"] = str(exc.current_version)
+        form = PersonEditForm(data)
+        form.is_valid()
+        form.add_error(None, str(exc))
+        theirs = PersonEditForm.initial_from(exc.current)
+        return self.page(
+            "people/person_edit.html", form=form, conflict=conflict_rows(form, theirs)
+        )
+
+
+class AddressAddView(_PersonView):
+    required_permission = Permission.PERSON_EDIT
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        self.load_person(public_id)
+        return self.page("people/address_add.html", form=self._form())
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self.page("people/address_add.html", form=form)
+        services.address_add(
+            actor=self.actor(), case=self.case, person=person, **form.cleaned_data
+        )
+        messages.success(request, "Address added.")
+        return redirect(self.detail_url())
+
+    def _form(self, data: Any = None) -> AddressForm:
+        return AddressForm(
+            data, may_restrict=self.case_access.sees(Compartment.VICTIM_CONTACT)
+        )
+
+
+class IdentifierAddView(_PersonView):
+    required_permission = Permission.PERSON_EDIT
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        self.load_person(public_id)
+        return self.page("people/identifier_add.html", form=self._form())
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self.page("people/identifier_add.html", form=form)
+        identifier = services.identifier_add(
+            actor=self.actor(), case=self.case, person=person, **form.cleaned_data
+        )
+        messages.success(request, f"{identifier.get_kind_display()} added.")
+        return redirect(self.detail_url())
+
+    def _form(self, data: Any = None) -> IdentifierForm:
+        return IdentifierForm(
+            data, may_restrict=self.case_access.sees(Compartment.VICTIM_CONTACT)
+        )
+
+
+class SafeContactEditView(_PersonView):
+    """Safe-contact preferences: only for users who see victim contact details."""
+
+    required_permission = Permission.PERSON_EDIT
+
+    def load_person(self, public_id: uuid.UUID) -> Person:
+        if not self.case_access.sees(Compartment.VICTIM_CONTACT):
+            raise PermissionDenied
+        return super().load_person(public_id)
+
+    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        current = selectors.safe_contact_get(person=person)
+        initial = (
+            {name: getattr(current, name) for name in services.SAFE_CONTACT_FIELDS}
+            if current
+            else None
+        )
+        return self.page(
+            "people/safe_contact_edit.html", form=SafeContactForm(initial=initial)
+        )
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        person = self.load_person(public_id)
+        form = SafeContactForm(request.POST)
+        if not form.is_valid():
+            return self.page("people/safe_contact_edit.html", form=form)
+        try:
+            services.safe_contact_update(
+                actor=self.actor(), case=self.case, person=person, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            return self.page("people/safe_contact_edit.html", form=form)
+        messages.success(request, "Safe-contact preferences saved.")
+        return redirect(self.detail_url())
+
+
+def _person_url(name: str, reference: str, person: Person) -> str:
+    return reverse(name, kwargs={"reference": reference, "public_id": person.public_id})
