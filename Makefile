@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-n 2 -m 'not e2e'"`.
 PYTEST_ARGS ?=
-# Set PYTHON=/path/to/python3.12 to choose the interpreter for the virtualenv.
+# PYTHON=/path/to/python3.12 is tried first when creating the virtualenv.
 PYTHON ?=
 
 .PHONY: help install deps demo serve test chromium lint check clean
@@ -57,14 +57,12 @@ clean: ## Remove the virtualenv, node_modules and var/ (the local database too)
 # The virtualenv: Python 3.12, uv, then exactly the packages in the lock file.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
-	  python312="$(PYTHON)"; \
-	  if [ -z "$$python312" ]; then \
-	    for candidate in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
-	      if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then \
-	        python312="$$candidate"; break; \
-	      fi; \
-	    done; \
-	  fi; \
+	  python312=; \
+	  for candidate in $(PYTHON) python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	    if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then \
+	      python312="$$candidate"; break; \
+	    fi; \
+	  done; \
 	  if [ -z "$$python312" ]; then \
 	    echo "error: Python 3.12 not found. Install it (for example 'pyenv install 3.12')" >&2; \
 	    echo "       or pass its path: make install PYTHON=/path/to/python3.12" >&2; \

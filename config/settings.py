@@ -176,6 +176,9 @@ USE_TZ = True
 # static files are served from there and both packages' assets sit at its root.
 STATIC_URL = "/assets/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG:
+    # Locally files come from the finders; WhiteNoise still expects the root.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "masip" / "static",
