@@ -19,7 +19,9 @@ for the demo's London police case worker:
 * n+1:    every case loaded, with one query per case not led by the user's
           agency to ask whether it is shared with it.
 
-The timings are medians of several runs (fewer for slow variants at scale).
+The timings are medians of several runs (one run for the slow variants from
+10,000 cases). The N+1 variant is skipped above --n-plus-one-max cases
+(default 10,000): at 100,000 cases it alone takes several minutes.
 docs/benchmarks.md records a run.
 """
 
@@ -42,16 +44,24 @@ DEMO_WORKER = "police.worker@london.demo.example.org"
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--scales", default="1000,10000,100000",
+        "--scales",
+        default="1000,10000,100000",
         help="Comma-separated case counts to measure at (default 1000,10000,100000).",
     )
     parser.add_argument("--seed", type=int, default=7, help="Seed for masip seed.")
     parser.add_argument(
-        "--database-url", default="",
+        "--database-url",
+        default="",
         help="An empty database to use instead of a temporary SQLite file.",
     )
     parser.add_argument(
         "--runs", type=int, default=5, help="Runs per fast measurement (median)."
+    )
+    parser.add_argument(
+        "--n-plus-one-max",
+        type=int,
+        default=10_000,
+        help="Largest scale at which to time the N+1 variant (default 10000).",
     )
     args = parser.parse_args()
     args.scales = sorted(int(s.replace("_", "")) for s in args.scales.split(","))
@@ -112,7 +122,8 @@ def list_variants(user: Any) -> dict[str, Callable[[], Any]]:
     def app_list() -> tuple[int, list]:
         access = Access(user)
         cases = (
-            case_list_for(access) if case_list_for
+            case_list_for(access)
+            if case_list_for
             else access.visible_cases().order_by("-referred_on", "-id")
         )
         page = Paginator(cases, PAGE_SIZE).page(1)
@@ -124,11 +135,10 @@ def list_variants(user: Any) -> dict[str, Callable[[], Any]]:
 
     def python_filter() -> tuple[int, list]:
         agencies = {m.agency_id for m in Access(user).memberships}
-        shared = set(
-            CaseShare.objects.active().values_list("case_id", "agency_id")
-        )
+        shared = set(CaseShare.objects.active().values_list("case_id", "agency_id"))
         visible = [
-            case for case in Case.objects.order_by("-referred_on", "-id")
+            case
+            for case in Case.objects.order_by("-referred_on", "-id")
             if case.lead_agency_id in agencies
             or any((case.pk, agency) in shared for agency in agencies)
         ]
@@ -137,19 +147,24 @@ def list_variants(user: Any) -> dict[str, Callable[[], Any]]:
     def n_plus_one() -> tuple[int, list]:
         agencies = {m.agency_id for m in Access(user).memberships}
         visible = [
-            case for case in Case.objects.order_by("-referred_on", "-id")
+            case
+            for case in Case.objects.order_by("-referred_on", "-id")
             if case.lead_agency_id in agencies
             or case.shares.active().filter(agency_id__in=agencies).exists()
         ]
         return len(visible), visible[:PAGE_SIZE]
 
     return {
-        "list": app_list, "slice": plain_slice,
-        "python": python_filter, "n+1": n_plus_one,
+        "list": app_list,
+        "slice": plain_slice,
+        "python": python_filter,
+        "n+1": n_plus_one,
     }
 
 
-def measure(scale: int, seed_per_k: tuple[float, float], runs: int) -> dict[str, Any]:
+def measure(
+    scale: int, seed_per_k: tuple[float, float], args: argparse.Namespace
+) -> dict[str, Any]:
     from masip.accounts.models import User
 
     user = User.objects.get(email=DEMO_WORKER)
@@ -157,19 +172,19 @@ def measure(scale: int, seed_per_k: tuple[float, float], runs: int) -> dict[str,
     results = {}
     for name, fn in list_variants(user).items():
         slow = name in ("python", "n+1")
+        if name == "n+1" and scale > args.n_plus_one_max:
+            continue
         if not slow:
             fn()  # warm the caches once
-        n = 1 if slow and scale >= 50_000 else (3 if slow else runs)
-        row[name], row[f"{name}_cpu"], row[f"{name}_queries"], results[name] = timed(
-            fn, n
-        )
+        runs = (1 if scale >= 10_000 else 3) if slow else args.runs
+        wall, cpu, queries, results[name] = timed(fn, runs)
+        row[name], row[f"{name}_cpu"], row[f"{name}_queries"] = wall, cpu, queries
     counts = {name: count for name, (count, _) in results.items()}
     pages = {name: [c.pk for c in page] for name, (_, page) in results.items()}
     # The app's list sorts ties by reference, the others by id: compare pages
     # only among the same ordering, and counts among all.
-    if len(set(counts.values())) != 1 or not (
-        pages["slice"] == pages["python"] == pages["n+1"]
-    ):
+    same_pages = {tuple(pages[n]) for n in ("slice", "python", "n+1") if n in pages}
+    if len(set(counts.values())) != 1 or len(same_pages) != 1:
         raise SystemExit(f"The variants disagree at {scale:,} cases: {counts}")
     row["visible"] = counts["list"]
     return row
@@ -185,37 +200,64 @@ def seed_to(scale: int, have: int, seed: int) -> tuple[float, float]:
     return result.seconds / added, (time.process_time() - cpu) / added
 
 
-def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+def report(rows: list[dict[str, Any]]) -> None:
     from django.db import connection
 
     print()
     version = (
-        connection.Database.sqlite_version if connection.vendor == "sqlite"
+        connection.Database.sqlite_version
+        if connection.vendor == "sqlite"
         else ".".join(map(str, divmod(connection.pg_version, 10000)))
     )
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, {connection.vendor} {version}")
-    print(f"Command: .venv/bin/python bench/list_queries.py --scales "
-          f"{','.join(str(s) for s in args.scales)}")
+    print(
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {connection.vendor} {version}"
+    )
+    print("Command: .venv/bin/python bench/list_queries.py " + " ".join(sys.argv[1:]))
     print()
-    print("Times in ms, wall (CPU); medians. Queries per call in brackets.")
+    basis = "CPU" if _in_process() else "wall"
+    print(
+        "Times in ms, wall (CPU of this process); medians; queries per call in "
+        f"brackets. Ratios compare {basis} times."
+    )
     print()
-    print("| Cases | Visible | Seed s per 1k | App list page | Plain slice "
-          "| Python filter | N+1 | Python / list | N+1 / list |")
+    print(
+        "| Cases | Visible | Seed s per 1k | App list page | Plain slice "
+        "| Python filter | N+1 | Python / list | N+1 / list |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['scale']:,} | {r['visible']:,} "
             f"| {r['seed'][0]:.2f} ({r['seed'][1]:.2f}) "
-            + "".join(
-                f"| {r[v]:,.0f} ({r[v + '_cpu']:,.0f}) [{r[v + '_queries']:,}] "
-                if r[v] >= 100 else
-                f"| {r[v]:.1f} ({r[v + '_cpu']:.1f}) [{r[v + '_queries']:,}] "
-                for v in ("list", "slice", "python", "n+1")
-            )
-            + f"| {r['python_cpu'] / r['list_cpu']:,.0f}x "
-            f"| {r['n+1_cpu'] / r['list_cpu']:,.0f}x |"
+            + "".join(_cell(r, v) for v in ("list", "slice", "python", "n+1"))
+            + _ratio(r, "python")
+            + _ratio(r, "n+1")
+            + "|"
         )
+
+
+def _cell(row: dict[str, Any], variant: str) -> str:
+    if variant not in row:
+        return "| not run "
+    wall, cpu, queries = row[variant], row[variant + "_cpu"], row[variant + "_queries"]
+    digits = 0 if wall >= 100 else 1
+    return f"| {wall:,.{digits}f} ({cpu:,.{digits}f}) [{queries:,}] "
+
+
+def _ratio(row: dict[str, Any], variant: str) -> str:
+    """How many times slower than the app's list page: by CPU time on SQLite
+    (the database runs in this process), by wall time on a database server."""
+    if variant not in row:
+        return "| n/a "
+    suffix = "_cpu" if _in_process() else ""
+    return f"| {row[variant + suffix] / row['list' + suffix]:,.0f}x "
+
+
+def _in_process() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
 
 
 def main() -> None:
@@ -231,9 +273,9 @@ def main() -> None:
         for scale in args.scales:
             per_k = seed_to(scale, have, args.seed)
             have = scale
-            rows.append(measure(scale, per_k, args.runs))
+            rows.append(measure(scale, per_k, args))
             print(f"  measured {scale:,} cases", flush=True)
-        report(rows, args)
+        report(rows)
     print(f"\nTotal time {time.perf_counter() - started:.0f}s")
 
 

@@ -32,12 +32,7 @@ from masip.cases.models import (
     ParticipantRole,
 )
 from masip.demo import data
-from masip.demo.builder import (
-    Structure,
-    demo_password,
-    ensure_structure,
-    planned_references,
-)
+from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import (
     LEAD_WEIGHTS,
     REFERRAL_SOURCE_FOR,
@@ -56,6 +51,7 @@ from masip.demo.synth import (
     family_name,
     given_name,
     phone_number,
+    planned_references,
     postcode,
     public_uuid,
     stamped,

@@ -247,3 +247,12 @@ class Batch:
             if rows:
                 model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self.rows.clear()
+
+
+def planned_references(
+    seed: int = data.DEMO_RANDOM_SEED, count: int = data.DEMO_CASE_COUNT
+) -> list[str]:
+    """The demo's case references. They come from their own generator, so they
+    are known before anything is built (and ``seed`` can steer clear of them)."""
+    rng, taken = random.Random(f"{seed}-references"), set[str]()
+    return [draw_reference(rng, taken) for _ in range(count)]

@@ -151,3 +151,14 @@ def test_demo_refuses_with_debug_off_unless_forced(settings):
         call_command("demo", stdout=StringIO())
 
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_helpline_adviser_sees_only_their_referrals():
+    run_demo()
+    adviser = User.objects.get(email="helpline.adviser@national.demo.example.org")
+
+    visible = Access(adviser).visible_cases()
+
+    assert visible.exists()
+    assert set(visible.values_list("created_by", flat=True)) == {adviser.pk}

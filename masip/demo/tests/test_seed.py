@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from masip.cases.models import Case, ParticipantRole
-from masip.demo.builder import planned_references
+from masip.demo.synth import planned_references
 
 
 class _Undo(Exception):

@@ -14,7 +14,8 @@ from masip.demo.seed import seed_cases
 class Command(BaseCommand):
     help = (
         "Insert N synthetic cases (people, incidents, allocations, shares) in bulk, "
-        "reusing the demo's agencies and staff. The same --seed gives the same data."
+        "reusing the demo's agencies and staff. The same --seed on the same starting "
+        "database (for example an empty one) gives the same data."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
