@@ -26,7 +26,9 @@ def client_for(cast: Cast) -> Callable[[str], Client]:
 
     def make(name: str) -> Client:
         client = Client()
-        client.force_login(cast.persona(name), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(
+            cast.persona(name), backend="django.contrib.auth.backends.ModelBackend"
+        )
         return client
 
     return make

@@ -36,13 +36,27 @@ from masip.people.tests.factories import (
 
 # Who should reach ``case`` (the rest get 404 on every case URL).
 REACHES_CASE = {
-    "lead_worker", "lead_manager", "partner_worker", "clinician", "advocate",
-    "panel_coordinator", "auditor",
+    "lead_worker",
+    "lead_manager",
+    "partner_worker",
+    "clinician",
+    "advocate",
+    "panel_coordinator",
+    "auditor",
 }
 PERSONAS = (
-    "lead_worker", "lead_manager", "partner_worker", "clinician", "advocate",
-    "outsider", "outsider_manager", "helpline_adviser", "panel_coordinator",
-    "analyst", "auditor", "agency_admin",
+    "lead_worker",
+    "lead_manager",
+    "partner_worker",
+    "clinician",
+    "advocate",
+    "outsider",
+    "outsider_manager",
+    "helpline_adviser",
+    "panel_coordinator",
+    "analyst",
+    "auditor",
+    "agency_admin",
 )
 
 
@@ -78,7 +92,9 @@ class Cast:
 
 
 def _member(agency: Agency, role: RoleName, name: str) -> User:
-    user = UserFactory(email=f"{name}@example.test", full_name=name.replace("_", " ").title())
+    user = UserFactory(
+        email=f"{name}@example.test", full_name=name.replace("_", " ").title()
+    )
     MembershipFactory(user=user, agency=agency, role=role)
     return user
 
@@ -88,10 +104,18 @@ def build_cast() -> Cast:
     site_b = SiteFactory(name="Site B", slug="site-b")
     agencies = {
         "police_a": AgencyFactory(name="Police A", kind=AgencyKind.POLICE, site=site_a),
-        "probation_a": AgencyFactory(name="Probation A", kind=AgencyKind.PROBATION, site=site_a),
-        "nhs_a": AgencyFactory(name="NHS Trust A", kind=AgencyKind.NHS_MENTAL_HEALTH, site=site_a),
-        "advocacy_a": AgencyFactory(name="Advocacy A", kind=AgencyKind.ADVOCACY, site=site_a),
-        "programme_a": AgencyFactory(name="Programme Office A", kind=AgencyKind.PROGRAMME_OFFICE, site=site_a),
+        "probation_a": AgencyFactory(
+            name="Probation A", kind=AgencyKind.PROBATION, site=site_a
+        ),
+        "nhs_a": AgencyFactory(
+            name="NHS Trust A", kind=AgencyKind.NHS_MENTAL_HEALTH, site=site_a
+        ),
+        "advocacy_a": AgencyFactory(
+            name="Advocacy A", kind=AgencyKind.ADVOCACY, site=site_a
+        ),
+        "programme_a": AgencyFactory(
+            name="Programme Office A", kind=AgencyKind.PROGRAMME_OFFICE, site=site_a
+        ),
         "police_b": AgencyFactory(name="Police B", kind=AgencyKind.POLICE, site=site_b),
         "helpline": AgencyFactory(name="Helpline", kind=AgencyKind.HELPLINE, site=None),
     }
@@ -99,34 +123,101 @@ def build_cast() -> Cast:
     users = {
         "lead_worker": _member(agencies["police_a"], R.CASE_WORKER, "lead_worker"),
         "lead_manager": _member(agencies["police_a"], R.TEAM_MANAGER, "lead_manager"),
-        "partner_worker": _member(agencies["probation_a"], R.CASE_WORKER, "partner_worker"),
+        "partner_worker": _member(
+            agencies["probation_a"], R.CASE_WORKER, "partner_worker"
+        ),
         "clinician": _member(agencies["nhs_a"], R.CASE_WORKER, "clinician"),
         "advocate": _member(agencies["advocacy_a"], R.CASE_WORKER, "advocate"),
         "outsider": _member(agencies["police_b"], R.CASE_WORKER, "outsider"),
-        "outsider_manager": _member(agencies["police_b"], R.TEAM_MANAGER, "outsider_manager"),
-        "helpline_adviser": _member(agencies["helpline"], R.HELPLINE_ADVISER, "helpline_adviser"),
-        "panel_coordinator": _member(agencies["programme_a"], R.PANEL_COORDINATOR, "panel_coordinator"),
+        "outsider_manager": _member(
+            agencies["police_b"], R.TEAM_MANAGER, "outsider_manager"
+        ),
+        "helpline_adviser": _member(
+            agencies["helpline"], R.HELPLINE_ADVISER, "helpline_adviser"
+        ),
+        "panel_coordinator": _member(
+            agencies["programme_a"], R.PANEL_COORDINATOR, "panel_coordinator"
+        ),
         "analyst": _member(agencies["programme_a"], R.ANALYST, "analyst"),
         "auditor": _member(agencies["programme_a"], R.AUDITOR, "auditor"),
         "agency_admin": _member(agencies["police_a"], R.AGENCY_ADMIN, "agency_admin"),
     }
-    case = CaseFactory(lead_agency=agencies["police_a"], created_by=users["lead_worker"])
-    CaseAllocationFactory(case=case, user=users["lead_worker"], allocated_by=users["lead_manager"])
-    CaseShareFactory(case=case, agency=agencies["probation_a"], granted_by=users["lead_manager"])
-    CaseShareFactory(case=case, agency=agencies["nhs_a"], granted_by=users["lead_manager"], compartments=["health"])
-    CaseShareFactory(case=case, agency=agencies["advocacy_a"], granted_by=users["lead_manager"], compartments=["victim_contact"])
-    victim = PersonFactory(given_name="Avery", family_name="Testvictim", created_by=users["lead_worker"], created_by_agency=agencies["police_a"])
-    perpetrator = PersonFactory(given_name="Blake", family_name="Testperp", created_by=users["lead_worker"], created_by_agency=agencies["police_a"])
-    CaseParticipantFactory(case=case, person=victim, role=ParticipantRole.VICTIM, added_by=users["lead_worker"])
-    CaseParticipantFactory(case=case, person=perpetrator, role=ParticipantRole.PERPETRATOR, added_by=users["lead_worker"])
+    case = CaseFactory(
+        lead_agency=agencies["police_a"], created_by=users["lead_worker"]
+    )
+    CaseAllocationFactory(
+        case=case, user=users["lead_worker"], allocated_by=users["lead_manager"]
+    )
+    CaseShareFactory(
+        case=case, agency=agencies["probation_a"], granted_by=users["lead_manager"]
+    )
+    CaseShareFactory(
+        case=case,
+        agency=agencies["nhs_a"],
+        granted_by=users["lead_manager"],
+        compartments=["health"],
+    )
+    CaseShareFactory(
+        case=case,
+        agency=agencies["advocacy_a"],
+        granted_by=users["lead_manager"],
+        compartments=["victim_contact"],
+    )
+    victim = PersonFactory(
+        given_name="Avery",
+        family_name="Testvictim",
+        created_by=users["lead_worker"],
+        created_by_agency=agencies["police_a"],
+    )
+    perpetrator = PersonFactory(
+        given_name="Blake",
+        family_name="Testperp",
+        created_by=users["lead_worker"],
+        created_by_agency=agencies["police_a"],
+    )
+    CaseParticipantFactory(
+        case=case,
+        person=victim,
+        role=ParticipantRole.VICTIM,
+        added_by=users["lead_worker"],
+    )
+    CaseParticipantFactory(
+        case=case,
+        person=perpetrator,
+        role=ParticipantRole.PERPETRATOR,
+        added_by=users["lead_worker"],
+    )
     AddressFactory(person=victim, line_1="1 Sealed Street")
     PersonIdentifierFactory(person=victim, value="07700 900123")
     SafeContactPreferenceFactory(person=victim)
-    incident = IncidentFactory(case=case, recorded_by=users["lead_worker"], recorded_by_agency=agencies["police_a"])
-    CaseNoteFactory(case=case, kind=CaseNote.Kind.HEALTH, text="Clinical note: sealed health text.", author=users["clinician"], agency=agencies["nhs_a"])
-    CaseNoteFactory(case=case, kind=CaseNote.Kind.POLICE_INTEL, text="Intelligence: sealed police text.", author=users["lead_worker"], agency=agencies["police_a"])
-    other_case = CaseFactory(lead_agency=agencies["police_b"], created_by=users["outsider"])
+    incident = IncidentFactory(
+        case=case,
+        recorded_by=users["lead_worker"],
+        recorded_by_agency=agencies["police_a"],
+    )
+    CaseNoteFactory(
+        case=case,
+        kind=CaseNote.Kind.HEALTH,
+        text="Clinical note: sealed health text.",
+        author=users["clinician"],
+        agency=agencies["nhs_a"],
+    )
+    CaseNoteFactory(
+        case=case,
+        kind=CaseNote.Kind.POLICE_INTEL,
+        text="Intelligence: sealed police text.",
+        author=users["lead_worker"],
+        agency=agencies["police_a"],
+    )
+    other_case = CaseFactory(
+        lead_agency=agencies["police_b"], created_by=users["outsider"]
+    )
     return Cast(
-        **agencies, **users, case=case, other_case=other_case,
-        victim=victim, perpetrator=perpetrator, incident=incident,
+        **agencies,
+        **users,
+        case=case,
+        other_case=other_case,
+        victim=victim,
+        perpetrator=perpetrator,
+        incident=incident,
     )

@@ -90,7 +90,7 @@ class CaseAccess:
 
     @cached_property
     def flags(self) -> dict[str, bool]:
-        """``can.case_edit``-style flags and ``sees.health``-style flags for templates."""
+        """Flags for templates: ``can.case_edit`` and ``can.sees_health`` style."""
         flags = {p.value: p in self.permissions for p in Permission}
         flags.update({f"sees_{c.value}": c in self.compartments for c in Compartment})
         return flags
@@ -123,7 +123,7 @@ class Access:
         return [m for m in self.memberships if permission in m.role_def.permissions]
 
     def require(self, permission: Permission) -> "Membership":
-        """The first membership granting ``permission``; ``PermissionDenied`` if none."""
+        """The first membership granting ``permission``, else ``PermissionDenied``."""
         for membership in self.memberships_with(permission):
             return membership
         raise PermissionDenied
@@ -197,7 +197,9 @@ class Access:
         if not self.memberships:
             return []
         flags = {
-            f"m{i}": ExpressionWrapper(self._membership_q(m), output_field=BooleanField())
+            f"m{i}": ExpressionWrapper(
+                self._membership_q(m), output_field=BooleanField()
+            )
             for i, m in enumerate(self.memberships)
         }
         matched = Case.objects.filter(pk=case.pk).values(**flags).first() or {}
@@ -250,14 +252,18 @@ class Access:
         if self.has(Permission.CASE_CREATE):
             items.append({"label": "New case", "href": reverse("cases:case-create")})
         if self.has(Permission.CASE_BREAK_GLASS):
-            items.append({"label": "Emergency access", "href": reverse("cases:break-glass")})
+            items.append(
+                {"label": "Emergency access", "href": reverse("cases:break-glass")}
+            )
         if self.has(Permission.REPORT_VIEW_AGGREGATE):
             items.append({"label": "Reports", "href": reverse("reporting:overview")})
         if self.has(Permission.AUDIT_VIEW):
             items.append({"label": "Audit trail", "href": reverse("audit:event-list")})
         if self.has(Permission.MEMBERSHIP_MANAGE):
             items.append({"label": "Staff", "href": reverse("accounts:staff-list")})
-        items.append({"label": "Notifications", "href": reverse("accounts:notifications")})
+        items.append(
+            {"label": "Notifications", "href": reverse("accounts:notifications")}
+        )
         return items
 
 

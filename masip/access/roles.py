@@ -48,11 +48,23 @@ class Role:
         return str(self.name.label)
 
 
-_CASEWORK = frozenset({
-    P.CASE_VIEW, P.CASE_CREATE, P.CASE_EDIT, P.CASE_CHANGE_STATUS,
-    P.CASE_CHANGE_RISK, P.PERSON_VIEW, P.PERSON_ADD, P.PERSON_EDIT,
-    P.INCIDENT_VIEW, P.INCIDENT_RECORD, P.INCIDENT_EDIT, P.NOTE_VIEW, P.NOTE_ADD,
-})
+_CASEWORK = frozenset(
+    {
+        P.CASE_VIEW,
+        P.CASE_CREATE,
+        P.CASE_EDIT,
+        P.CASE_CHANGE_STATUS,
+        P.CASE_CHANGE_RISK,
+        P.PERSON_VIEW,
+        P.PERSON_ADD,
+        P.PERSON_EDIT,
+        P.INCIDENT_VIEW,
+        P.INCIDENT_RECORD,
+        P.INCIDENT_EDIT,
+        P.NOTE_VIEW,
+        P.NOTE_ADD,
+    }
+)
 _ALL_COMPARTMENTS = frozenset(Compartment)
 
 ROLES: dict[RoleName, Role] = {
@@ -78,9 +90,13 @@ ROLES: dict[RoleName, Role] = {
                 "emergency."
             ),
             scope=Scope.AGENCY,
-            permissions=_CASEWORK | {
-                P.CASE_ALLOCATE, P.CASE_SHARE, P.CASE_CLOSE,
-                P.CASE_ACCESS_LOG_VIEW, P.CASE_BREAK_GLASS,
+            permissions=_CASEWORK
+            | {
+                P.CASE_ALLOCATE,
+                P.CASE_SHARE,
+                P.CASE_CLOSE,
+                P.CASE_ACCESS_LOG_VIEW,
+                P.CASE_BREAK_GLASS,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -92,10 +108,16 @@ ROLES: dict[RoleName, Role] = {
                 "compartments."
             ),
             scope=Scope.OWN_REFERRALS,
-            permissions=frozenset({
-                P.CASE_VIEW, P.CASE_CREATE, P.PERSON_VIEW, P.PERSON_ADD,
-                P.INCIDENT_VIEW, P.INCIDENT_RECORD,
-            }),
+            permissions=frozenset(
+                {
+                    P.CASE_VIEW,
+                    P.CASE_CREATE,
+                    P.PERSON_VIEW,
+                    P.PERSON_ADD,
+                    P.INCIDENT_VIEW,
+                    P.INCIDENT_RECORD,
+                }
+            ),
         ),
         Role(
             name=RoleName.PANEL_COORDINATOR,
@@ -125,10 +147,15 @@ ROLES: dict[RoleName, Role] = {
                 "a purpose before opening a case; changes nothing."
             ),
             scope=Scope.ALL,
-            permissions=frozenset({
-                P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW,
-                P.CASE_ACCESS_LOG_VIEW, P.AUDIT_VIEW,
-            }),
+            permissions=frozenset(
+                {
+                    P.CASE_VIEW,
+                    P.PERSON_VIEW,
+                    P.INCIDENT_VIEW,
+                    P.CASE_ACCESS_LOG_VIEW,
+                    P.AUDIT_VIEW,
+                }
+            ),
             requires_purpose=True,
         ),
         Role(
@@ -144,7 +171,9 @@ ROLES: dict[RoleName, Role] = {
 
 # What each kind of agency may ever see inside a case, whatever the role.
 AGENCY_COMPARTMENTS: dict[AgencyKind, frozenset[Compartment]] = {
-    AgencyKind.POLICE: frozenset({Compartment.VICTIM_CONTACT, Compartment.POLICE_INTEL}),
+    AgencyKind.POLICE: frozenset(
+        {Compartment.VICTIM_CONTACT, Compartment.POLICE_INTEL}
+    ),
     AgencyKind.PROBATION: frozenset(),
     AgencyKind.NHS_MENTAL_HEALTH: frozenset({Compartment.HEALTH}),
     AgencyKind.ADVOCACY: frozenset({Compartment.VICTIM_CONTACT}),

@@ -27,7 +27,9 @@ from masip.cases.models import Case
 class GlobalView(View):
     required_permission: ClassVar[Permission]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         self.access: Access = request.access  # type: ignore[attr-defined]
         if not self.access.has(self.required_permission):
             raise PermissionDenied
@@ -71,7 +73,11 @@ class CaseView(View):
         )
 
     def record_view(
-        self, event_type: EventType, *, target_type: str = "case", target_id: object = ""
+        self,
+        event_type: EventType,
+        *,
+        target_type: str = "case",
+        target_id: object = "",
     ) -> None:
         audit.record(
             event_type,
@@ -89,4 +95,3 @@ class CaseView(View):
             "tab": self.tab,
             **extra,
         }
-

@@ -16,9 +16,13 @@ class SignInForm(AuthenticationForm, GovukForm):
         label="Email address",
         error_messages={
             "required": "Enter your email address.",
-            "invalid": "Enter an email address in the correct format, like name@example.org.",
+            "invalid": (
+                "Enter an email address in the correct format, like name@example.org."
+            ),
         },
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "username", "spellcheck": "false"}
+        ),
     )
     password = forms.CharField(
         label="Password",
@@ -40,7 +44,10 @@ class MembershipForm(GovukForm):
         error_messages={"required": "Select a role."},
     )
     team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="No team",
     )
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
@@ -53,11 +60,15 @@ class MembershipAddForm(MembershipForm):
         label="Email address",
         error_messages={
             "required": "Enter their email address.",
-            "invalid": "Enter an email address in the correct format, like name@example.org.",
+            "invalid": (
+                "Enter an email address in the correct format, like name@example.org."
+            ),
         },
     )
     full_name = forms.CharField(
-        label="Full name", max_length=200, error_messages={"required": "Enter their full name."}
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter their full name."},
     )
     field_order = ["email", "full_name", "role", "team"]
 
@@ -66,5 +77,7 @@ class MembershipEditForm(MembershipForm):
     is_active = forms.BooleanField(
         label="Membership is active",
         required=False,
-        help_text="Switching it off removes their access to this agency's cases at once.",
+        help_text=(
+            "Switching it off removes their access to this agency's cases at once."
+        ),
     )

@@ -2,7 +2,11 @@
 
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 
 from masip.access.roles import ROLES, AgencyKind, Role, RoleName
@@ -28,7 +32,11 @@ class Agency(models.Model):
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     site = models.ForeignKey(
-        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies",
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
         help_text="Empty for national agencies such as the helpline.",
     )
     is_active = models.BooleanField(default=True)
@@ -97,9 +105,15 @@ class Membership(models.Model):
     """A user's place in one agency, with the role they hold there."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="memberships"
+    )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
     )
     role = models.CharField(max_length=32, choices=RoleName.choices)
     is_active = models.BooleanField(default=True)
@@ -114,7 +128,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}, {self.agency}"
+        return f"{self.user}: {self.get_role_display()}, {self.agency}"
 
     @property
     def role_def(self) -> Role:

@@ -23,7 +23,7 @@ def membership_list_for_agency(*, agency: Agency) -> QuerySet[Membership]:
 
 
 def membership_get_for_admin(*, admin: Membership, pk: int) -> Membership:
-    """A membership of the admin's own agency, else 404 (others' staff are not theirs)."""
+    """A membership of the admin's own agency; anyone else's staff answer 404."""
     return get_object_or_404(
         Membership.objects.select_related("user", "team", "agency"),
         pk=pk,

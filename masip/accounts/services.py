@@ -18,7 +18,9 @@ def _actor_for_email(request: HttpRequest, email: str) -> audit.AuditActor:
     user = get_user_model().objects.filter(email=email).first()
     return audit.AuditActor(
         user_id=user.pk if user else None,
-        label=f"{user.full_name} <{user.email}>" if user else f"unknown account <{email}>",
+        label=f"{user.full_name} <{user.email}>"
+        if user
+        else f"unknown account <{email}>",
         ip_address=client_ip(request),
     )
 

@@ -23,7 +23,12 @@ class StaffView(GlobalView):
         return self.access.require(self.required_permission)
 
     def render_form(self, template: str, form: Any, **extra: Any) -> HttpResponse:
-        context = {"form": form, "agency": self.admin.agency, "roles": _role_rows(), **extra}
+        context = {
+            "form": form,
+            "agency": self.admin.agency,
+            "roles": _role_rows(),
+            **extra,
+        }
         return render(self.request, template, context)
 
 
@@ -31,13 +36,17 @@ class StaffListView(StaffView):
     def get(self, request: HttpRequest) -> HttpResponse:
         members = selectors.membership_list_for_agency(agency=self.admin.agency)
         return render(
-            request, "accounts/staff_list.html", {"agency": self.admin.agency, "members": members}
+            request,
+            "accounts/staff_list.html",
+            {"agency": self.admin.agency, "members": members},
         )
 
 
 class StaffAddView(StaffView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render_form("accounts/staff_add.html", MembershipAddForm(agency=self.admin.agency))
+        return self.render_form(
+            "accounts/staff_add.html", MembershipAddForm(agency=self.admin.agency)
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = MembershipAddForm(request.POST, agency=self.admin.agency)
@@ -55,7 +64,11 @@ class StaffAddView(StaffView):
 class StaffEditView(StaffView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         member = selectors.membership_get_for_admin(admin=self.admin, pk=pk)
-        initial = {"role": member.role, "team": member.team, "is_active": member.is_active}
+        initial = {
+            "role": member.role,
+            "team": member.team,
+            "is_active": member.is_active,
+        }
         form = MembershipEditForm(initial=initial, agency=self.admin.agency)
         return self.render_form("accounts/staff_edit.html", form, member=member)
 
@@ -64,14 +77,20 @@ class StaffEditView(StaffView):
         form = MembershipEditForm(request.POST, agency=self.admin.agency)
         if form.is_valid():
             try:
-                services.membership_update(request, by=self.admin, membership=member, **form.cleaned_data)
+                services.membership_update(
+                    request, by=self.admin, membership=member, **form.cleaned_data
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{member.user.full_name}'s membership updated.")
+                messages.success(
+                    request, f"{member.user.full_name}'s membership updated."
+                )
                 return redirect("accounts:staff-list")
         return self.render_form("accounts/staff_edit.html", form, member=member)
 
 
 def _role_rows() -> list[tuple[str, str]]:
-    return [(str(RoleName(name).label), role.description) for name, role in ROLES.items()]
+    return [
+        (str(RoleName(name).label), role.description) for name, role in ROLES.items()
+    ]

@@ -27,7 +27,9 @@ class SignInView(LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["lockout_limit"] = settings.AXES_FAILURE_LIMIT
-        context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        context["lockout_minutes"] = int(
+            settings.AXES_COOLOFF_TIME.total_seconds() // 60
+        )
         return context
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
@@ -55,9 +57,7 @@ def locked_out(
     email = (credentials or {}).get("username", "") or request.POST.get("username", "")
     services.sign_in_record(request, email=email, event_type=EventType.SIGN_IN_LOCKED)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request, "accounts/locked_out.html", {"minutes": minutes}, status=429
-    )
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 class SignOutView(View):
@@ -82,14 +82,18 @@ class NotificationListView(View):
 
     def post(self, request: HttpRequest) -> HttpResponseRedirect:
         count = services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+        messages.success(
+            request, f"{count} notification{'s' if count != 1 else ''} marked as read."
+        )
         return redirect("accounts:notifications")
 
 
 class HomeView(View):
     required_permission = None
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseRedirect:
+    def get(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseRedirect:
         access = request.access  # type: ignore[attr-defined]
         for item in access.navigation:
             return redirect(item["href"])

@@ -36,6 +36,7 @@ class EventType(models.TextChoices):
     REPORT_VIEWED = "report.viewed", "Viewed aggregate reports"
     AUDIT_LOG_VIEWED = "audit.viewed", "Viewed the audit trail"
     MEMBERSHIP_CHANGED = "membership.changed", "Changed a staff membership"
+    USER_CREATED = "user.created", "Created a user account"
     CASE_BREAK_GLASS_NOT_FOUND = (
         "case.break_glass_not_found",
         "Tried to break the glass: no case has that reference",

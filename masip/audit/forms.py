@@ -47,9 +47,7 @@ class EventFilterForm(GovukForm):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
-            self.add_error(
-                "date_to", "Date to must be the same as or after date from."
-            )
+            self.add_error("date_to", "Date to must be the same as or after date from.")
         return cleaned
 
     def filters(self) -> EventFilters:

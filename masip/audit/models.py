@@ -53,7 +53,9 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="audit_head_single_row"
+            )
         ]
 
     def __str__(self) -> str:

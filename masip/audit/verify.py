@@ -35,12 +35,16 @@ def chain_verify(*, chunk_size: int = 5000) -> ChainReport:
         return ChainReport(False, checked, checked + 1, "the chain head is missing")
     if checked < head.last_seq:
         return ChainReport(
-            False, checked, checked + 1,
+            False,
+            checked,
+            checked + 1,
             "the chain ends before its recorded head: events were removed from the end",
         )
     if hash_at_head != head.last_hash:
         return ChainReport(
-            False, checked, head.last_seq,
+            False,
+            checked,
+            head.last_seq,
             "its hash is not the one the chain head recorded",
         )
     return ChainReport(True, checked)

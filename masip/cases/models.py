@@ -86,7 +86,9 @@ class Case(VersionedModel):
     )
     summary = models.TextField(blank=True)
     relationship_type = models.CharField(
-        max_length=32, choices=RelationshipType.choices, default=RelationshipType.UNKNOWN
+        max_length=32,
+        choices=RelationshipType.choices,
+        default=RelationshipType.UNKNOWN,
     )
     referral_source = models.CharField(max_length=32, choices=ReferralSource.choices)
     status = models.CharField(
@@ -143,12 +145,16 @@ class ParticipantRole(models.TextChoices):
 class CaseParticipant(models.Model):
     """A person's part in a case. One person may be on several cases."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="participants"
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="participations"
     )
     role = models.CharField(max_length=16, choices=ParticipantRole.choices)
-    added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -170,7 +176,9 @@ class CaseAllocation(models.Model):
     user = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="allocations"
     )
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
     allocated_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+"
     )
@@ -201,28 +209,39 @@ class CaseShare(models.Model):
     """A case opened to another agency: who, why, on what lawful basis, until when."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
     granted_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField()
     lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices)
     compartments = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Sealed compartments included in the share.",
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     objects = CaseShareQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at", "-id"]
-        indexes = [models.Index(fields=["agency", "expires_at"])]
+        indexes = [
+            models.Index(fields=["agency", "expires_at"]),
+            # The per-case lookup made on every case page (``Access.case_access``).
+            models.Index(fields=["case", "agency"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
@@ -240,11 +259,17 @@ class CaseShare(models.Model):
 
 
 class StatusChange(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        max_length=16, choices=CaseStatus.choices, blank=True
+    )
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
     reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -255,11 +280,15 @@ class StatusChange(models.Model):
 
 
 class RiskLevelChange(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_changes")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="risk_changes"
+    )
     from_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
     to_level = models.CharField(max_length=16, choices=RiskLevel.choices)
     reason = models.TextField()
-    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -280,8 +309,12 @@ class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
     text = models.TextField()
-    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -301,8 +334,12 @@ class BreakGlassGrant(models.Model):
     """Time-limited emergency access to a case outside the user's reach."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
-    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField()
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

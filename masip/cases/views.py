@@ -73,8 +73,10 @@ class MyCasesView(GlobalView):
     required_permission = P.CASE_VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        cases = list(selectors.case_my_list(self.access))
-        return render(request, "cases/my_cases.html", {"cases": cases})
+        cases = selectors.case_my_list(self.access)
+        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
+        context = {"page": page, "page_links": page_links(page, request.GET)}
+        return render(request, "cases/my_cases.html", context)
 
 
 class CaseListView(GlobalView):

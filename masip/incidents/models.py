@@ -10,12 +10,21 @@ from masip.people.models import Channel, Confidentiality
 
 
 class Behaviour(models.TextChoices):
-    """Statutory examples of stalking behaviour (Protection from Harassment Act 1997 s2A(3))."""
+    """Statutory examples of stalking behaviour.
+
+    Protection from Harassment Act 1997, section 2A(3).
+    """
 
     FOLLOWING = "following", "Following"
     CONTACTING = "contacting", "Contacting, or attempting to contact"
-    PUBLISHING = "publishing", "Publishing material about the victim or purporting to come from them"
-    MONITORING = "monitoring", "Monitoring email, internet or other electronic communication"
+    PUBLISHING = (
+        "publishing",
+        "Publishing material about the victim or purporting to come from them",
+    )
+    MONITORING = (
+        "monitoring",
+        "Monitoring email, internet or other electronic communication",
+    )
     LOITERING = "loitering", "Loitering in a public or private place"
     PROPERTY = "property", "Interfering with property"
     WATCHING = "watching", "Watching or spying"
@@ -30,7 +39,9 @@ class TimePrecision(models.TextChoices):
 
 class Incident(VersionedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="incidents")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="incidents"
+    )
     occurred_at = models.DateTimeField(help_text="The time, or the start of the range.")
     occurred_until = models.DateTimeField(null=True, blank=True)
     time_precision = models.CharField(
@@ -40,13 +51,19 @@ class Incident(VersionedModel):
     channels = models.JSONField(default=list)
     location = models.CharField(max_length=300, blank=True)
     location_confidentiality = models.CharField(
-        max_length=16, choices=Confidentiality.choices, default=Confidentiality.RESTRICTED
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.RESTRICTED,
     )
     narrative = models.TextField()
-    impact = models.TextField(blank=True, help_text="The effect on the victim, in their words where possible.")
+    impact = models.TextField(
+        blank=True, help_text="The effect on the victim, in their words where possible."
+    )
     reported_to_police = models.BooleanField(default=False)
     crime_reference = models.CharField(max_length=50, blank=True)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
     recorded_by_agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="+"
     )
@@ -75,7 +92,9 @@ class Incident(VersionedModel):
         return self.location_confidentiality == Confidentiality.RESTRICTED
 
     def behaviour_labels(self) -> list[str]:
-        return [str(Behaviour(b).label) for b in self.behaviours if b in Behaviour.values]
+        return [
+            str(Behaviour(b).label) for b in self.behaviours if b in Behaviour.values
+        ]
 
     def channel_labels(self) -> list[str]:
         return [str(Channel(c).label) for c in self.channels if c in Channel.values]

@@ -55,7 +55,9 @@ class Person(VersionedModel):
     birth_date_precision = models.CharField(
         max_length=16, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
     )
-    gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.UNKNOWN)
+    gender = models.CharField(
+        max_length=16, choices=Gender.choices, default=Gender.UNKNOWN
+    )
     interpreter_language = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+"
@@ -77,7 +79,10 @@ class Person(VersionedModel):
 
     @property
     def birth_date_display(self) -> str:
-        if self.date_of_birth is None or self.birth_date_precision == DatePrecision.UNKNOWN:
+        if (
+            self.date_of_birth is None
+            or self.birth_date_precision == DatePrecision.UNKNOWN
+        ):
             return "Not known"
         if self.birth_date_precision == DatePrecision.APPROXIMATE:
             return f"About {self.date_of_birth.year}"
@@ -119,7 +124,9 @@ class PersonIdentifier(TimeStampedModel):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=200)
     confidentiality = models.CharField(
-        max_length=16, choices=Confidentiality.choices, default=Confidentiality.RESTRICTED
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.RESTRICTED,
     )
 
     class Meta:
@@ -134,14 +141,18 @@ class PersonIdentifier(TimeStampedModel):
 
 
 class Address(TimeStampedModel):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="addresses"
+    )
     line_1 = models.CharField(max_length=200)
     line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=10, blank=True)
     is_current = models.BooleanField(default=True)
     confidentiality = models.CharField(
-        max_length=16, choices=Confidentiality.choices, default=Confidentiality.RESTRICTED
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.RESTRICTED,
     )
 
     class Meta:
@@ -149,7 +160,9 @@ class Address(TimeStampedModel):
         verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
-        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
+        return ", ".join(
+            p for p in (self.line_1, self.line_2, self.town, self.postcode) if p
+        )
 
     @property
     def is_restricted(self) -> bool:

@@ -102,22 +102,31 @@ def report_overview(*, access: Access) -> Overview:
         tables=[
             _table("Cases by status", "Status", CaseStatus.choices, by_status),
             _table(
-                "Cases by risk level", "Risk level",
-                RiskLevel.choices, _count_by(cases, "risk_level"),
+                "Cases by risk level",
+                "Risk level",
+                RiskLevel.choices,
+                _count_by(cases, "risk_level"),
             ),
             _table(
-                "Cases by relationship", "Relationship of the person who stalks "
-                "to the victim", RelationshipType.choices,
+                "Cases by relationship",
+                "Relationship of the person who stalks to the victim",
+                RelationshipType.choices,
                 _count_by(cases, "relationship_type"),
             ),
             _table("Cases by site", "Site of the lead agency", *_sites(cases)),
             _table(
-                "Incidents by behaviour", "Behaviour (an incident may show several)",
-                Behaviour.choices, behaviours, splits_total=False,
+                "Incidents by behaviour",
+                "Behaviour (an incident may show several)",
+                Behaviour.choices,
+                behaviours,
+                splits_total=False,
             ),
             _table(
-                "Incidents by channel", "Channel (an incident may use several)",
-                Channel.choices, channels, splits_total=False,
+                "Incidents by channel",
+                "Channel (an incident may use several)",
+                Channel.choices,
+                channels,
+                splits_total=False,
             ),
         ],
     )

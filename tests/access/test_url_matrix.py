@@ -24,12 +24,17 @@ from tests.personas import PERSONAS, REACHES_CASE, Cast
 
 # Views that need no verb: reachable by anyone signed in (or by anyone at all).
 SIGNED_IN_ONLY = {
-    "accounts:home", "accounts:sign-in", "accounts:sign-out",
-    "accounts:notifications", "accounts:health",
+    "accounts:home",
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:notifications",
+    "accounts:health",
 }
 
 
-def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+def _walk(
+    resolver: URLResolver, prefix: str = "", ns: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner_ns = f"{ns}{entry.namespace}:" if entry.namespace else ns
@@ -38,7 +43,9 @@ def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tup
             yield prefix + str(entry.pattern), f"{ns}{entry.name}", entry
 
 
-ALL_URLS = sorted((name, route, pattern) for route, name, pattern in _walk(get_resolver()))
+ALL_URLS = sorted(
+    (name, route, pattern) for route, name, pattern in _walk(get_resolver())
+)
 URL_NAMES = [name for name, _, _ in ALL_URLS]
 
 
@@ -51,7 +58,9 @@ def test_every_url_declares_its_permission(name):
     pattern = next(p for n, _, p in ALL_URLS if n == name)
     view = _view_class(pattern)
 
-    assert hasattr(view, "required_permission"), f"{name} declares no required_permission"
+    assert hasattr(view, "required_permission"), (
+        f"{name} declares no required_permission"
+    )
     if view.required_permission is None:
         assert name in SIGNED_IN_ONLY, f"{name} needs no permission but is not listed"
     else:
@@ -70,9 +79,13 @@ def _fill(route: str, cast: Cast) -> str:
         if route.startswith("staff/"):
             values["<int:pk>"] = str(Membership.objects.get(user=cast.lead_worker).pk)
         elif "share" in route:
-            values["<int:pk>"] = str(CaseShare.objects.filter(case=cast.case).first().pk)
+            values["<int:pk>"] = str(
+                CaseShare.objects.filter(case=cast.case).first().pk
+            )
         else:
-            values["<int:pk>"] = str(CaseAllocation.objects.filter(case=cast.case).first().pk)
+            values["<int:pk>"] = str(
+                CaseAllocation.objects.filter(case=cast.case).first().pk
+            )
     path = "/" + route
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
@@ -99,14 +112,25 @@ def test_case_urls_answer_each_persona_correctly(cast, client_for, persona):
             elif not case_access.can(view.required_permission):
                 expected = {403}
             else:
-                expected = {200, 302, 303, 403, 405}  # allowed; 403 only for compartment checks
+                expected = {
+                    200,
+                    302,
+                    303,
+                    403,
+                    405,
+                }  # allowed; 403 only for compartment checks
             if status not in expected:
-                failures.append(f"{method.upper()} {name} {path}: {status}, expected {sorted(expected)}")
+                failures.append(
+                    f"{method.upper()} {name} {path}: {status}, "
+                    f"expected {sorted(expected)}"
+                )
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("persona", sorted(set(PERSONAS) - REACHES_CASE))
-def test_out_of_reach_and_missing_cases_are_indistinguishable(cast, client_for, persona):
+def test_out_of_reach_and_missing_cases_are_indistinguishable(
+    cast, client_for, persona
+):
     client = client_for(persona)
     for name, route in CASE_URLS:
         real = _fill(route, cast)

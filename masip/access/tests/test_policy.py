@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from masip.access.permissions import Compartment, Permission
 from masip.access.policy import Access
-from masip.accounts.tests.factories import MembershipFactory
 from masip.access.roles import RoleName
+from masip.accounts.tests.factories import MembershipFactory
 from masip.cases.models import CaseShare
 from masip.cases.tests.factories import BreakGlassGrantFactory, CaseFactory
 from tests.personas import PERSONAS, REACHES_CASE
@@ -78,7 +78,9 @@ def test_expired_share_removes_reach(cast):
     )
 
     with pytest.raises(Http404):
-        Access(cast.partner_worker).case_for(cast.case.reference, need=Permission.CASE_VIEW)
+        Access(cast.partner_worker).case_for(
+            cast.case.reference, need=Permission.CASE_VIEW
+        )
 
 
 def test_revoked_share_removes_reach(cast):
@@ -86,7 +88,9 @@ def test_revoked_share_removes_reach(cast):
         revoked_at=timezone.now(), revoked_by=cast.lead_manager
     )
 
-    assert not Access(cast.partner_worker).visible_cases().filter(pk=cast.case.pk).exists()
+    assert (
+        not Access(cast.partner_worker).visible_cases().filter(pk=cast.case.pk).exists()
+    )
 
 
 def test_verb_without_permission_is_denied_when_in_reach(cast):
@@ -98,7 +102,9 @@ def test_verb_without_permission_is_denied_when_in_reach(cast):
 
 def test_reach_and_verb_come_from_the_same_membership(cast):
     # A manager in site B who is only a case worker in Police A.
-    MembershipFactory(user=cast.outsider_manager, agency=cast.police_a, role=RoleName.CASE_WORKER)
+    MembershipFactory(
+        user=cast.outsider_manager, agency=cast.police_a, role=RoleName.CASE_WORKER
+    )
     access = Access(cast.outsider_manager)
 
     case_access = access.case_access(cast.case)
@@ -117,7 +123,9 @@ def test_helpline_adviser_reaches_only_own_referrals(cast):
 
 
 def test_break_glass_grant_gives_time_limited_reach(cast):
-    BreakGlassGrantFactory(case=cast.case, user=cast.outsider_manager, agency=cast.police_b)
+    BreakGlassGrantFactory(
+        case=cast.case, user=cast.outsider_manager, agency=cast.police_b
+    )
     access = Access(cast.outsider_manager)
 
     case_access = access.case_access(cast.case)
@@ -128,11 +136,18 @@ def test_break_glass_grant_gives_time_limited_reach(cast):
 
 def test_expired_break_glass_grant_gives_nothing(cast):
     BreakGlassGrantFactory(
-        case=cast.case, user=cast.outsider_manager, agency=cast.police_b,
+        case=cast.case,
+        user=cast.outsider_manager,
+        agency=cast.police_b,
         expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
 
-    assert not Access(cast.outsider_manager).visible_cases().filter(pk=cast.case.pk).exists()
+    assert (
+        not Access(cast.outsider_manager)
+        .visible_cases()
+        .filter(pk=cast.case.pk)
+        .exists()
+    )
 
 
 def test_inactive_user_reaches_nothing(cast):

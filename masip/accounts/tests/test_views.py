@@ -83,7 +83,9 @@ def test_sign_out_ends_session_and_is_audited(client_for):
 
 
 def test_sign_out_refuses_get(client_for):
-    assert client_for("lead_worker").get(reverse("accounts:sign-out")).status_code == 405
+    assert (
+        client_for("lead_worker").get(reverse("accounts:sign-out")).status_code == 405
+    )
 
 
 def test_anonymous_is_redirected_to_sign_in(db):
@@ -114,8 +116,10 @@ def test_pages_carry_a_nonce_based_csp(client_for):
 
 def test_notifications_list_and_mark_read(cast, client_for):
     Notification.objects.create(
-        recipient=cast.lead_manager, kind=Notification.Kind.SHARED,
-        case_reference=cast.case.reference, message="A case was shared with you.",
+        recipient=cast.lead_manager,
+        kind=Notification.Kind.SHARED,
+        case_reference=cast.case.reference,
+        message="A case was shared with you.",
     )
     client = client_for("lead_manager")
 
@@ -128,7 +132,9 @@ def test_notifications_list_and_mark_read(cast, client_for):
 
 def test_notifications_show_only_your_own(cast, client_for):
     Notification.objects.create(
-        recipient=cast.lead_manager, kind=Notification.Kind.SHARED, message="Secret for manager.",
+        recipient=cast.lead_manager,
+        kind=Notification.Kind.SHARED,
+        message="Secret for manager.",
     )
 
     page = client_for("lead_worker").get(reverse("accounts:notifications"))

@@ -65,8 +65,13 @@ def test_record_rolled_back_with_its_transaction_leaves_no_trace():
 @pytest.mark.parametrize(
     "address",
     [
-        "2001:DB8:0:0:0:0:0:1", "2001:db8:0:0:1:0:0:1", "::ffff:192.0.2.1",
-        "::1", "fe80::1%eth0", "192.0.2.1", "unknown",
+        "2001:DB8:0:0:0:0:0:1",
+        "2001:db8:0:0:1:0:0:1",
+        "::ffff:192.0.2.1",
+        "::1",
+        "fe80::1%eth0",
+        "192.0.2.1",
+        "unknown",
     ],
 )
 def test_record_ip_address_as_stored_still_verifies(address):

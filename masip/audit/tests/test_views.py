@@ -15,8 +15,10 @@ from masip.audit.tests.tampering import chain_of
 
 URL = reverse("audit:event-list")
 OTHER = AuditActor(
-    user_id=99, label="Other Person <other.person@example.test>",
-    agency_label="Probation A", role="case_worker",
+    user_id=99,
+    label="Other Person <other.person@example.test>",
+    agency_label="Probation A",
+    role="case_worker",
 )
 
 
@@ -101,8 +103,12 @@ def test_event_list_bad_dates_show_errors_not_a_crash(cast, client_for):
     response = client_for("auditor").get(
         URL,
         {
-            "date_from_day": "31", "date_from_month": "2", "date_from_year": "2026",
-            "date_to_day": "1", "date_to_month": "1", "date_to_year": "2020",
+            "date_from_day": "31",
+            "date_from_month": "2",
+            "date_from_year": "2026",
+            "date_to_day": "1",
+            "date_to_month": "1",
+            "date_to_year": "2020",
         },
     )
 
@@ -117,8 +123,12 @@ def test_event_list_to_before_from_is_an_error(cast, client_for):
     response = client_for("auditor").get(
         URL,
         {
-            "date_from_day": "2", "date_from_month": "1", "date_from_year": "2026",
-            "date_to_day": "1", "date_to_month": "1", "date_to_year": "2026",
+            "date_from_day": "2",
+            "date_from_month": "1",
+            "date_from_year": "2026",
+            "date_to_day": "1",
+            "date_to_month": "1",
+            "date_to_year": "2026",
         },
     )
 
@@ -162,5 +172,7 @@ def test_event_list_query_count_does_not_grow_with_events(cast, client_for):
 
 def _date(name: str, day: dt.date) -> dict[str, int]:
     return {
-        f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year
+        f"{name}_day": day.day,
+        f"{name}_month": day.month,
+        f"{name}_year": day.year,
     }

@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 
 from masip.accounts.models import Membership, User
 from masip.accounts.tests.factories import AgencyFactory, UserFactory
+from masip.audit.events import EventType
+from masip.audit.models import AuditEvent
 from masip.audit.verify import chain_verify
 
 PASSWORD = "a-long-admin-password-77"
@@ -34,6 +36,9 @@ def test_createadmin_makes_a_superuser():
     user = User.objects.get(email="first.admin@example.org")
     assert user.is_superuser
     assert user.check_password(PASSWORD)
+    event = AuditEvent.objects.get(event_type=EventType.USER_CREATED)
+    assert event.target_id == str(user.pk)
+    assert chain_verify().ok
 
 
 @pytest.mark.django_db

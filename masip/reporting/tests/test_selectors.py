@@ -86,7 +86,9 @@ def test_report_overview_counts_by_site(cast):
 
 def test_report_overview_counts_incidents_by_behaviour_and_channel(cast):
     IncidentFactory.create_batch(
-        5, case=cast.case, behaviours=["following", "watching", "following"],
+        5,
+        case=cast.case,
+        behaviours=["following", "watching", "following"],
         channels=["in_person"],
     )
 

@@ -32,8 +32,12 @@ def test_overview_shows_no_cases_or_names(cast, client_for):
     response = client_for("analyst").get(URL)
 
     for secret in (
-        cast.case.reference, cast.other_case.reference, cast.victim.family_name,
-        cast.perpetrator.family_name, cast.lead_worker.full_name, cast.case.summary,
+        cast.case.reference,
+        cast.other_case.reference,
+        cast.victim.family_name,
+        cast.perpetrator.family_name,
+        cast.lead_worker.full_name,
+        cast.case.summary,
     ):
         assert secret not in response.text
 

@@ -70,7 +70,15 @@ class Command(BaseCommand):
         self, email: str, name: str, password: str, agency: Agency | None, role: str
     ) -> User:
         if agency is None:
-            return User.objects.create_superuser(email, password, full_name=name)
+            user = User.objects.create_superuser(email, password, full_name=name)
+            audit.record(
+                EventType.USER_CREATED,
+                actor=audit.SYSTEM,
+                target_type="user",
+                target_id=user.pk,
+                changed_fields=["email", "full_name", "is_superuser"],
+            )
+            return user
         user = User.objects.create_user(email, password, full_name=name, is_staff=True)
         membership = Membership.objects.create(user=user, agency=agency, role=role)
         audit.record(
