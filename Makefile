@@ -38,8 +38,15 @@ demo: install ## Load the demo data and serve it on http://127.0.0.1:8000
 serve: deps ## Serve without reloading the demo data
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: deps chromium ## Run the whole test suite, browser tests included
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: deps chromium ## Run the whole test suite, browser tests included, with coverage
+	$(PY) -m coverage erase
+	$(PY) -m coverage run -m pytest $(PYTEST_ARGS)
+	$(PY) -m coverage combine --quiet 2>/dev/null || true
+	$(PY) -m coverage report --skip-covered --skip-empty
+	@# The access policy is the one door: every branch of it must be exercised.
+	$(PY) -m coverage report --include='masip/access/*' --fail-under=100 > /dev/null \
+	  || { echo "masip/access/ must have 100% branch coverage:"; \
+	       $(PY) -m coverage report --include='masip/access/*' --show-missing; exit 1; }
 
 lint: $(VENV)/.installed ## Lint the Python code with ruff
 	$(VENV)/bin/ruff check .

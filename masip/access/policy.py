@@ -156,8 +156,11 @@ class Access:
     def _break_glass_q(self) -> Q:
         from masip.cases.models import BreakGlassGrant
 
+        # Only grants made in the name of an agency the user still works for.
         grants = BreakGlassGrant.objects.filter(
-            user_id=self.user.pk, expires_at__gt=timezone.now()
+            user_id=self.user.pk,
+            expires_at__gt=timezone.now(),
+            agency_id__in=[m.agency_id for m in self.memberships],
         )
         return Q(pk__in=grants.values("case_id"))
 

@@ -182,7 +182,3 @@ AGENCY_COMPARTMENTS: dict[AgencyKind, frozenset[Compartment]] = {
     AgencyKind.LOCAL_AUTHORITY: frozenset(),
     AgencyKind.PROGRAMME_OFFICE: frozenset(),
 }
-
-
-def role_for(name: str) -> Role:
-    return ROLES[RoleName(name)]

@@ -34,7 +34,6 @@ class EventListView(GlobalView):
             target_type="audit_trail",
             case_reference=filters.case_reference,
         )
-        links = page_links(page, request.GET)
         return render(
             request,
             "audit/event_list.html",
@@ -44,12 +43,6 @@ class EventListView(GlobalView):
                 "filtered": any(v for k, v in request.GET.items() if k != "page"),
                 "page": page,
                 "rows": rows,
-                "links": links,
-                "previous_href": _href(links, page.number - 1),
-                "next_href": _href(links, page.number + 1),
+                "page_links": page_links(page, request.GET),
             },
         )
-
-
-def _href(links: list, number: int) -> str:
-    return next((link.href for link in links if link.number == number), "")

@@ -22,7 +22,6 @@ from masip.cases.models import (
 )
 from masip.cases.services import MAX_SHARE_DAYS, share_expiry_problem
 from masip.core.forms import GovukDateField, GovukForm, VersionField
-from masip.core.templatetags.govuk import govuk_date
 
 SHARE_DAYS_DEFAULT = 90
 PURPOSE_MIN = 10
@@ -119,20 +118,6 @@ class CaseCreateForm(CaseDetailsForm):
 class CaseEditForm(CaseDetailsForm):
     review_due_on = GovukDateField(label="Date of next review", required=False)
     version = VersionField()
-
-    def display(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        """(label, shown value) pairs for a set of stored values."""
-        rows = []
-        for name, value in values.items():
-            field = self.fields[name]
-            if isinstance(field, forms.ChoiceField):
-                shown = str(dict(field.choices).get(value, value))
-            elif isinstance(value, dt.date):
-                shown = govuk_date(value)
-            else:
-                shown = str(value or "Not recorded")
-            rows.append((str(field.label), shown))
-        return rows
 
 
 class CaseStatusForm(GovukForm):

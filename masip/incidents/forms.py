@@ -12,7 +12,7 @@ from django.utils import timezone
 from masip.core.forms import GovukDateField, GovukForm, GovukTimeField, VersionField
 from masip.incidents.models import Behaviour, TimePrecision
 from masip.incidents.selectors import END_OF_DAY, LONDON, START_OF_DAY, local_parts
-from masip.people.forms import confidentiality_choices
+from masip.people.forms import confidentiality_field, offer_confidentiality
 from masip.people.models import Channel
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -72,13 +72,8 @@ class IncidentForm(GovukForm):
         required=False,
         error_messages={"max_length": "Location must be 300 characters or fewer."},
     )
-    location_confidentiality = forms.ChoiceField(
-        label="Who can see the location",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who can see the location.",
-            "invalid_choice": "Select who can see the location.",
-        },
+    location_confidentiality = confidentiality_field(
+        label="Who can see the location", error="Select who can see the location."
     )
     narrative = forms.CharField(
         label="What happened?",
@@ -117,9 +112,9 @@ class IncidentForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if show_location:
-            field = self.fields["location_confidentiality"]
-            field.choices = confidentiality_choices(may_restrict=may_restrict)
-            field.initial = field.choices[0][0]
+            offer_confidentiality(
+                self.fields["location_confidentiality"], may_restrict=may_restrict
+            )
         else:
             for name in _LOCATION_FIELDS:
                 del self.fields[name]

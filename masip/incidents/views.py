@@ -12,12 +12,12 @@ from django.urls import reverse
 from masip.access.permissions import Compartment, Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
+from masip.core.conflicts import conflict_rows, resubmittable_form
 from masip.core.errors import StaleEditError
 from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
-from masip.people.forms import conflict_rows
 
 TIMELINE_PAGE_SIZE = 50
 
@@ -67,17 +67,13 @@ class IncidentListView(_IncidentView):
             channel=chosen.get("channel", ""),
         )
         page = paginate(incidents, params=request.GET, per_page=TIMELINE_PAGE_SIZE)
-        links = page_links(page, request.GET)
-        hrefs = {link.number: link.href for link in links if link.number}
         return self.page(
             "incidents/incident_list.html",
             filters=filters,
             filtered=bool(chosen.get("behaviour") or chosen.get("channel")),
             pattern=selectors.incident_pattern(case=self.case),
-            page_obj=page,
-            page_links=links,
-            prev_href=hrefs.get(page.number - 1, ""),
-            next_href=hrefs.get(page.number + 1, ""),
+            page=page,
+            page_links=page_links(page, request.GET),
             rows=[_row(i, sees_location=self.sees_location) for i in page],
         )
 
@@ -161,11 +157,9 @@ class IncidentEditView(_IncidentView):
         )
 
     def _conflict(self, incident: Incident, exc: StaleEditError) -> HttpResponse:
-        data = self.request.POST.copy()
-        data["version"] = str(exc.current_version)
-        form = self._form(incident, data=data)
-        form.is_valid()
-        form.add_error(None, str(exc))
+        form = resubmittable_form(
+            lambda data: self._form(incident, data=data), self.request.POST, exc
+        )
         theirs = IncidentEditForm.initial_from(exc.current)
         return self.page(
             self.template,

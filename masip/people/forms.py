@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from masip.cases.models import ParticipantRole
 from masip.core.forms import GovukDateField, GovukForm, VersionField
-from masip.core.templatetags.govuk import govuk_date
 from masip.people.models import (
     Channel,
     Confidentiality,
@@ -55,34 +54,19 @@ def confidentiality_choices(*, may_restrict: bool) -> list[tuple[str, str]]:
     return [(Confidentiality.STANDARD.value, Confidentiality.STANDARD.label)]
 
 
-def conflict_rows(form: forms.Form, current: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, display value) pairs of the other person's saved version.
-
-    Only the form's own fields are shown, so a sealed value the form leaves
-    out (for example a restricted location) never reaches the page.
-    """
-    rows = []
-    for name, field in form.fields.items():
-        if name not in current or isinstance(field.widget, forms.HiddenInput):
-            continue
-        rows.append((str(field.label), display_value(field, current[name])))
-    return rows
+def confidentiality_field(*, label: str, error: str) -> forms.ChoiceField:
+    """A "who can see this" question; ``offer_confidentiality`` sets its choices."""
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": error, "invalid_choice": error},
+    )
 
 
-def display_value(field: forms.Field, value: Any) -> str:
-    choices = dict(getattr(field, "choices", ()) or ())
-    if isinstance(value, list | tuple):
-        shown = [str(choices.get(v, v)) for v in value]
-        return ", ".join(shown) if shown else "None"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if value in (None, ""):
-        return "Not recorded"
-    if isinstance(value, dt.date):
-        return govuk_date(value)
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return str(choices.get(value, value))
+def offer_confidentiality(field: forms.Field, *, may_restrict: bool) -> None:
+    """Offer the choices this user may make, the first of them chosen."""
+    field.choices = confidentiality_choices(may_restrict=may_restrict)
+    field.initial = field.choices[0][0]
 
 
 def aliases_from_text(text: str) -> list[str]:
@@ -270,20 +254,13 @@ class AddressForm(GovukForm):
     is_current = forms.BooleanField(
         label="This is where they live now", required=False, initial=True
     )
-    confidentiality = forms.ChoiceField(
-        label="Who can see this address",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who can see this address.",
-            "invalid_choice": "Select who can see this address.",
-        },
+    confidentiality = confidentiality_field(
+        label="Who can see this address", error="Select who can see this address."
     )
 
     def __init__(self, *args: Any, may_restrict: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["confidentiality"]
-        field.choices = confidentiality_choices(may_restrict=may_restrict)
-        field.initial = field.choices[0][0]
+        offer_confidentiality(self.fields["confidentiality"], may_restrict=may_restrict)
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip()
@@ -309,20 +286,13 @@ class IdentifierForm(GovukForm):
         max_length=200,
         error_messages={"required": "Enter the number, address or reference."},
     )
-    confidentiality = forms.ChoiceField(
-        label="Who can see this",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who can see this.",
-            "invalid_choice": "Select who can see this.",
-        },
+    confidentiality = confidentiality_field(
+        label="Who can see this", error="Select who can see this."
     )
 
     def __init__(self, *args: Any, may_restrict: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["confidentiality"]
-        field.choices = confidentiality_choices(may_restrict=may_restrict)
-        field.initial = field.choices[0][0]
+        offer_confidentiality(self.fields["confidentiality"], may_restrict=may_restrict)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

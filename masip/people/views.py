@@ -1,7 +1,8 @@
 """Pages about the people on a case. Thin: parse, call a service, render."""
 
 import uuid
-from typing import Any
+from abc import ABCMeta, abstractmethod
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.urls import reverse
 from masip.access.permissions import Compartment, Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
+from masip.core.conflicts import conflict_rows, resubmittable_form
 from masip.core.errors import DomainError, StaleEditError
 from masip.people import selectors, services
 from masip.people.forms import (
@@ -22,7 +24,6 @@ from masip.people.forms import (
     PersonEditForm,
     PersonSearchForm,
     SafeContactForm,
-    conflict_rows,
 )
 from masip.people.models import Person
 
@@ -165,63 +166,61 @@ class PersonEditView(_PersonView):
         return redirect(self.detail_url())
 
     def _conflict(self, exc: StaleEditError) -> HttpResponse:
-        data = self.request.POST.copy()
-        data["version"] = str(exc.current_version)
-        form = PersonEditForm(data)
-        form.is_valid()
-        form.add_error(None, str(exc))
+        form = resubmittable_form(PersonEditForm, self.request.POST, exc)
         theirs = PersonEditForm.initial_from(exc.current)
         return self.page(
             "people/person_edit.html", form=form, conflict=conflict_rows(form, theirs)
         )
 
 
-class AddressAddView(_PersonView):
-    required_permission = Permission.PERSON_EDIT
+class _ContactAddView(_PersonView, metaclass=ABCMeta):
+    """Add a contact detail; restricted is offered only to those who see them."""
+
+    template_name: ClassVar[str]
+    form_class: ClassVar[type[AddressForm | IdentifierForm]]
+
+    @abstractmethod
+    def add(self, person: Person, data: dict[str, Any]) -> str:
+        """Call the service; return the success message."""
 
     def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         self.load_person(public_id)
-        return self.page("people/address_add.html", form=self._form())
+        return self.page(self.template_name, form=self._form())
 
     def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         person = self.load_person(public_id)
         form = self._form(request.POST)
         if not form.is_valid():
-            return self.page("people/address_add.html", form=form)
-        services.address_add(
-            actor=self.actor(), case=self.case, person=person, **form.cleaned_data
-        )
-        messages.success(request, "Address added.")
+            return self.page(self.template_name, form=form)
+        messages.success(request, self.add(person, form.cleaned_data))
         return redirect(self.detail_url())
 
-    def _form(self, data: Any = None) -> AddressForm:
-        return AddressForm(
+    def _form(self, data: Any = None) -> AddressForm | IdentifierForm:
+        return self.form_class(
             data, may_restrict=self.case_access.sees(Compartment.VICTIM_CONTACT)
         )
 
 
-class IdentifierAddView(_PersonView):
+class AddressAddView(_ContactAddView):
     required_permission = Permission.PERSON_EDIT
+    template_name = "people/address_add.html"
+    form_class = AddressForm
 
-    def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-        self.load_person(public_id)
-        return self.page("people/identifier_add.html", form=self._form())
+    def add(self, person: Person, data: dict[str, Any]) -> str:
+        services.address_add(actor=self.actor(), case=self.case, person=person, **data)
+        return "Address added."
 
-    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-        person = self.load_person(public_id)
-        form = self._form(request.POST)
-        if not form.is_valid():
-            return self.page("people/identifier_add.html", form=form)
+
+class IdentifierAddView(_ContactAddView):
+    required_permission = Permission.PERSON_EDIT
+    template_name = "people/identifier_add.html"
+    form_class = IdentifierForm
+
+    def add(self, person: Person, data: dict[str, Any]) -> str:
         identifier = services.identifier_add(
-            actor=self.actor(), case=self.case, person=person, **form.cleaned_data
+            actor=self.actor(), case=self.case, person=person, **data
         )
-        messages.success(request, f"{identifier.get_kind_display()} added.")
-        return redirect(self.detail_url())
-
-    def _form(self, data: Any = None) -> IdentifierForm:
-        return IdentifierForm(
-            data, may_restrict=self.case_access.sees(Compartment.VICTIM_CONTACT)
-        )
+        return f"{identifier.get_kind_display()} added."
 
 
 class SafeContactEditView(_PersonView):

@@ -159,3 +159,24 @@ def test_inactive_user_reaches_nothing(cast):
 def test_auditor_needs_purpose_and_lead_worker_does_not(cast):
     assert Access(cast.auditor).case_access(cast.case).requires_purpose
     assert not Access(cast.lead_worker).case_access(cast.case).requires_purpose
+
+
+def test_user_without_memberships_reaches_nothing(cast):
+    from masip.accounts.tests.factories import UserFactory
+
+    access = Access(UserFactory())
+
+    assert not access.visible_cases().exists()
+    assert access.case_access(cast.case).reaches == ()
+
+
+def test_break_glass_grant_from_an_agency_the_user_has_left_gives_nothing(cast):
+    # The grant was made while the manager was in Police B; that membership is gone.
+    BreakGlassGrantFactory(
+        case=cast.case, user=cast.outsider_manager, agency=cast.police_a
+    )
+
+    access = Access(cast.outsider_manager)
+
+    assert access.case_access(cast.case).reaches == ()
+    assert not access.visible_cases().filter(pk=cast.case.pk).exists()

@@ -80,7 +80,9 @@ def test_case_create_by_helpline_is_not_allocated_to_the_adviser(cast):
 
 def test_case_create_retries_when_reference_is_taken(cast, monkeypatch):
     references = iter([cast.case.reference, "STK-NEW0-0001"])
-    monkeypatch.setattr(services, "random_reference", lambda prefix: next(references))
+    monkeypatch.setattr(
+        "masip.cases.services.cases.random_reference", lambda prefix: next(references)
+    )
 
     case = create_case(cast)
 
@@ -93,7 +95,7 @@ def test_case_create_rolls_back_when_audit_fails(cast, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services.audit, "record", broken)
+    monkeypatch.setattr("masip.audit.services.record", broken)
 
     with pytest.raises(RuntimeError):
         create_case(cast)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from masip.core.conflicts import conflict_rows
 from masip.people.forms import (
     EMAIL_ERROR,
     PHONE_ERROR,
@@ -14,7 +15,6 @@ from masip.people.forms import (
     NewPersonForm,
     PersonEditForm,
     SafeContactForm,
-    conflict_rows,
     normalise_postcode,
 )
 from masip.people.models import DatePrecision

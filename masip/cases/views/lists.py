@@ -1,0 +1,61 @@
+"""The case lists: my cases, and all the cases the user can reach."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from masip.access.permissions import Permission as P
+from masip.access.views import GlobalView
+from masip.cases import selectors
+from masip.cases.forms import CaseFilterForm
+from masip.core.pagination import page_links, paginate
+
+# Column headers of the case list that sort, with the ``sort`` key of each.
+SORTABLE_COLUMNS = (
+    ("reference", "Reference"),
+    ("status", "Status"),
+    ("risk", "Risk"),
+    ("referred_on", "Referred"),
+)
+
+
+def _sort_headers(params: QueryDict) -> list[dict[str, str]]:
+    """Links that sort the list by a column, toggling the direction."""
+    current = params.get("sort", selectors.DEFAULT_SORT)
+    headers = []
+    for key, label in SORTABLE_COLUMNS:
+        query = params.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if current == key else key
+        direction = {key: "ascending", f"-{key}": "descending"}.get(current, "none")
+        headers.append(
+            {"label": label, "href": f"?{query.urlencode()}", "aria_sort": direction}
+        )
+    return headers
+
+
+class MyCasesView(GlobalView):
+    required_permission = P.CASE_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cases = selectors.case_my_list(self.access)
+        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
+        context = {"page": page, "page_links": page_links(page, request.GET)}
+        return render(request, "cases/my_cases.html", context)
+
+
+class CaseListView(GlobalView):
+    required_permission = P.CASE_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        agencies = selectors.lead_agencies_of_visible_cases(self.access)
+        form = CaseFilterForm(request.GET, agencies=agencies)
+        cases = selectors.case_list_for(self.access, **form.filters())
+        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
+        context = {
+            "form": form,
+            "page": page,
+            "page_links": page_links(page, request.GET),
+            "headers": _sort_headers(request.GET),
+        }
+        return render(request, "cases/case_list.html", context)
