@@ -41,7 +41,6 @@ serve: deps ## Serve without reloading the demo data
 test: deps chromium ## Run the whole test suite, browser tests included, with coverage
 	$(PY) -m coverage erase
 	$(PY) -m coverage run -m pytest $(PYTEST_ARGS)
-	$(PY) -m coverage combine --quiet 2>/dev/null || true
 	$(PY) -m coverage report --skip-covered --skip-empty
 	@# The access policy is the one door: every branch of it must be exercised.
 	$(PY) -m coverage report --include='masip/access/*' --fail-under=100 > /dev/null \
