@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # PYTHON=/path/to/python3.12 is tried first when creating the virtualenv.
 PYTHON ?=
 
-.PHONY: help install deps demo serve test chromium lint check clean
+.PHONY: help install deps demo serve test chromium lint typecheck check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,8 +47,11 @@ test: deps chromium ## Run the whole test suite, browser tests included, with co
 	  || { echo "masip/access/ must have 100% branch coverage:"; \
 	       $(PY) -m coverage report --include='masip/access/*' --show-missing; exit 1; }
 
-lint: $(VENV)/.installed ## Lint the Python code with ruff
+lint: typecheck ## Lint the Python code with ruff, and type-check it with mypy
 	$(VENV)/bin/ruff check .
+
+typecheck: $(VENV)/.installed ## Type-check the Python code with mypy (django-stubs)
+	$(VENV)/bin/mypy masip config
 
 check: lint ## What CI checks: lint, Django checks, migrations, access doc, tests
 	$(PY) manage.py check
@@ -57,7 +60,7 @@ check: lint ## What CI checks: lint, Django checks, migrations, access doc, test
 	$(MAKE) test
 
 clean: ## Remove the virtualenv, node_modules and var/ (the local database too)
-	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .ruff_cache .mypy_cache *.egg-info
 	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
 
 # The virtualenv: Python 3.12, uv, then exactly the packages in the lock file.

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from masip.audit.services import AuditActor
 
 if TYPE_CHECKING:
+    from masip.access.http import AuthenticatedRequest
     from masip.accounts.models import Membership, User
 
 PURPOSE_SESSION_PREFIX = "masip.purpose."
@@ -40,15 +41,19 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def purpose_for(request: HttpRequest, case_reference: str) -> str:
-    return request.session.get(PURPOSE_SESSION_PREFIX + case_reference, "")
+    purpose: str = request.session.get(PURPOSE_SESSION_PREFIX + case_reference, "")
+    return purpose
 
 
 def actor_from_request(
-    request: HttpRequest, membership: "Membership", *, case_reference: str = ""
+    request: "AuthenticatedRequest",
+    membership: "Membership",
+    *,
+    case_reference: str = "",
 ) -> Actor:
     purpose = purpose_for(request, case_reference) if case_reference else ""
     return Actor(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         membership=membership,
         ip_address=client_ip(request),
         purpose=purpose,

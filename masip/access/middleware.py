@@ -13,5 +13,7 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The one place ``access`` is attached: HttpRequest declares no such
+        # attribute, so views read it through ``AuthenticatedRequest``.
         request.access = SimpleLazyObject(lambda: Access(request.user))  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -32,8 +32,10 @@ from masip.access.permissions import Compartment, Permission, Scope
 from masip.access.roles import AGENCY_COMPARTMENTS, AgencyKind
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from masip.accounts.models import Membership, User
-    from masip.cases.models import Case
+    from masip.cases.models import Case, CaseShare
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,16 @@ class CaseAccess:
 class Access:
     """The access decisions for one user, computed once per request."""
 
-    def __init__(self, user: "User") -> None:
+    def __init__(self, user: "User | AnonymousUser") -> None:
+        # Anonymous too: the templates of public pages read ``access`` (it
+        # has no memberships, so it reaches nothing).
         self.user = user
+
+    @property
+    def user_id(self) -> int:
+        """The user's id, asked for only once memberships show who they are."""
+        assert self.user.is_authenticated
+        return self.user.pk
 
     @cached_property
     def memberships(self) -> list["Membership"]:
@@ -158,7 +168,7 @@ class Access:
 
         # Only grants made in the name of an agency the user still works for.
         grants = BreakGlassGrant.objects.filter(
-            user_id=self.user.pk,
+            user_id=self.user_id,
             expires_at__gt=timezone.now(),
             agency_id__in=[m.agency_id for m in self.memberships],
         )
@@ -218,7 +228,7 @@ class Access:
                 reaches.append(self._reach(membership, case, shares))
         grant = (
             BreakGlassGrant.objects.filter(
-                case_id=case.pk, user_id=self.user.pk, expires_at__gt=timezone.now()
+                case_id=case.pk, user_id=self.user_id, expires_at__gt=timezone.now()
             )
             .order_by("-expires_at")
             .first()
@@ -232,7 +242,9 @@ class Access:
         return reaches
 
     @staticmethod
-    def _reach(membership: "Membership", case: "Case", shares: dict) -> Reach:
+    def _reach(
+        membership: "Membership", case: "Case", shares: dict[int, "CaseShare"]
+    ) -> Reach:
         allowed = _allowed(membership)
         scope = membership.role_def.scope
         if scope == Scope.AGENCY and case.lead_agency_id == membership.agency_id:

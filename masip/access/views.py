@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views import View
 
 from masip.access.actors import Actor, actor_from_request, purpose_for
+from masip.access.http import AuthenticatedRequest
 from masip.access.permissions import Permission
 from masip.access.policy import Access, CaseAccess
 from masip.audit import services as audit
@@ -26,11 +27,12 @@ from masip.cases.models import Case
 
 class GlobalView(View):
     required_permission: ClassVar[Permission]
+    request: AuthenticatedRequest
 
     def dispatch(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        self.access: Access = request.access  # type: ignore[attr-defined]
+        self.access: Access = self.request.access
         if not self.access.has(self.required_permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -45,13 +47,14 @@ class CaseView(View):
     tab: ClassVar[str] = "summary"
     needs_purpose: ClassVar[bool] = True
 
+    request: AuthenticatedRequest
     case: Case
     case_access: CaseAccess
 
     def dispatch(
         self, request: HttpRequest, *args: Any, reference: str, **kwargs: Any
     ) -> HttpResponseBase:
-        self.access: Access = request.access  # type: ignore[attr-defined]
+        self.access: Access = self.request.access
         self.case = self.access.case_for(reference, need=self.required_permission)
         self.case_access = self.access.case_access(self.case)
         if self.needs_purpose and self._purpose_missing():

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from masip.access.roles import RoleName
 from masip.accounts.models import Agency, Team
 from masip.accounts.selectors import team_list_for_agency
-from masip.core.forms import GovukForm
+from masip.core.forms import GovukForm, form_field
 
 
 class SignInForm(AuthenticationForm, GovukForm):
@@ -52,7 +52,8 @@ class MembershipForm(GovukForm):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = team_list_for_agency(agency=agency)  # type: ignore[attr-defined]
+        teams = team_list_for_agency(agency=agency)
+        form_field(self, "team", forms.ModelChoiceField).queryset = teams
 
 
 class MembershipAddForm(MembershipForm):

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from masip.access.http import AuthenticatedRequest
 from masip.accounts import selectors, services
 from masip.accounts.forms import SignInForm
 from masip.audit.events import EventType
@@ -32,7 +34,7 @@ class SignInView(LoginView):
         )
         return context
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         email = form.get_user().email
         response = super().form_valid(form)
         services.sign_in_record(
@@ -40,7 +42,7 @@ class SignInView(LoginView):
         )
         return response
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         if not getattr(self.request, "axes_locked_out", False):
             services.sign_in_record(
                 self.request,
@@ -64,8 +66,8 @@ class SignOutView(View):
     required_permission = None
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest) -> HttpResponseRedirect:
-        services.sign_out_record(request, user=request.user)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest) -> HttpResponseRedirect:
+        services.sign_out_record(request, user=request.user)
         logout(request)
         messages.success(request, "You have signed out.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -74,14 +76,14 @@ class SignOutView(View):
 class NotificationListView(View):
     required_permission = None  # every signed-in user has their own notifications
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        notifications = list(selectors.notification_list(user=request.user)[:100])  # type: ignore[misc]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        notifications = list(selectors.notification_list(user=request.user)[:100])
         return render(
             request, "accounts/notifications.html", {"notifications": notifications}
         )
 
-    def post(self, request: HttpRequest) -> HttpResponseRedirect:
-        count = services.notifications_mark_read(user=request.user)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest) -> HttpResponseRedirect:
+        count = services.notifications_mark_read(user=request.user)
         messages.success(
             request, f"{count} notification{'s' if count != 1 else ''} marked as read."
         )
@@ -92,9 +94,9 @@ class HomeView(View):
     required_permission = None
 
     def get(
-        self, request: HttpRequest, *args: Any, **kwargs: Any
+        self, request: AuthenticatedRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseRedirect:
-        access = request.access  # type: ignore[attr-defined]
+        access = request.access
         for item in access.navigation:
             return redirect(item["href"])
         return redirect("accounts:notifications")

@@ -38,10 +38,12 @@ class EventFilterForm(GovukForm):
     )
 
     def clean_case_reference(self) -> str:
-        return self.cleaned_data["case_reference"].strip().upper()
+        value: str = self.cleaned_data["case_reference"]
+        return value.strip().upper()
 
     def clean_actor(self) -> str:
-        return self.cleaned_data["actor"].strip()
+        value: str = self.cleaned_data["actor"]
+        return value.strip()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

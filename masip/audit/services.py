@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from masip.audit.events import EventType
@@ -115,8 +115,9 @@ def record(
 
 def _clipped(field_name: str, value: str) -> str:
     """A label cut to its column (PostgreSQL refuses longer, SQLite keeps it)."""
-    max_length = AuditEvent._meta.get_field(field_name).max_length
-    return value[:max_length]
+    field = AuditEvent._meta.get_field(field_name)
+    assert isinstance(field, models.CharField)
+    return value[: field.max_length]
 
 
 def _stored_ip(value: str | None) -> str | None:
@@ -127,4 +128,5 @@ def _stored_ip(value: str | None) -> str | None:
         ipaddress.ip_address(value)
     except ValueError:
         return None
-    return AuditEvent._meta.get_field("ip_address").get_prep_value(value)
+    stored: str | None = AuditEvent._meta.get_field("ip_address").get_prep_value(value)
+    return stored

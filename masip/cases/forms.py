@@ -21,7 +21,7 @@ from masip.cases.models import (
     RiskLevel,
 )
 from masip.cases.services import MAX_SHARE_DAYS, share_expiry_problem
-from masip.core.forms import GovukDateField, GovukForm, VersionField
+from masip.core.forms import GovukDateField, GovukForm, VersionField, form_field
 
 SHARE_DAYS_DEFAULT = 90
 PURPOSE_MIN = 10
@@ -112,7 +112,7 @@ class CaseCreateForm(CaseDetailsForm):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["lead_agency"].queryset = agencies  # type: ignore[attr-defined]
+        form_field(self, "lead_agency", forms.ModelChoiceField).queryset = agencies
 
 
 class CaseEditForm(CaseDetailsForm):
@@ -144,8 +144,8 @@ class CaseStatusForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         allowed = [(s, CaseStatus(s).label) for s in STATUS_TRANSITIONS[current]]
-        field = self.fields["to_status"]
-        field.choices = allowed  # type: ignore[attr-defined]
+        field = form_field(self, "to_status", forms.ChoiceField)
+        field.choices = allowed
         # Those who may not close are not offered it; if they send it anyway the
         # view answers 403 (closing is a verb of its own).
         field.widget.choices = [c for c in allowed if can_close or c[0] != "closed"]
@@ -191,7 +191,7 @@ class CaseRiskForm(GovukForm):
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         agencies = ", ".join(
             m.agency.name for m in getattr(obj, "case_memberships", [])
         )
@@ -209,7 +209,7 @@ class AllocationForm(GovukForm):
 
     def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+        form_field(self, "worker", WorkerChoiceField).queryset = workers
 
 
 class ShareForm(GovukForm):
@@ -251,10 +251,11 @@ class ShareForm(GovukForm):
         default_end = timezone.localdate() + dt.timedelta(days=SHARE_DAYS_DEFAULT)
         kwargs.setdefault("initial", {"expires_on": default_end})
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        form_field(self, "agency", forms.ModelChoiceField).queryset = agencies
         choices = [(c.value, c.label) for c in sorted(compartments)]
         if choices:
-            self.fields["compartments"].choices = choices  # type: ignore[attr-defined]
+            field = form_field(self, "compartments", forms.MultipleChoiceField)
+            field.choices = choices
         else:
             del self.fields["compartments"]
 
@@ -281,7 +282,7 @@ class NoteForm(GovukForm):
 
     def __init__(self, *args: Any, kinds: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+        form_field(self, "kind", forms.ChoiceField).choices = [
             (kind, CaseNote.Kind(kind).label) for kind in kinds
         ]
 
@@ -357,7 +358,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_agency"].queryset = agencies  # type: ignore[attr-defined]
+        form_field(self, "lead_agency", forms.ModelChoiceField).queryset = agencies
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``case_list_for`` from the valid fields only."""

@@ -58,7 +58,7 @@ def _rank(field: str, choices: type[CaseStatus] | type[RiskLevel]) -> CaseWhen:
     return CaseWhen(*whens, default=Value(len(whens)))
 
 
-SORTS = {
+SORTS: dict[str, F | CaseWhen] = {
     "reference": F("reference"),
     "referred_on": F("referred_on"),
     "status": _rank("status", CaseStatus),
@@ -136,7 +136,7 @@ def case_list_for(
 
 def case_my_list(access: Access) -> QuerySet[Case]:
     """Visible cases with an open allocation to the user."""
-    mine = CaseAllocation.objects.filter(user_id=access.user.pk, ended_at__isnull=True)
+    mine = CaseAllocation.objects.filter(user_id=access.user_id, ended_at__isnull=True)
     cases = access.visible_cases().filter(pk__in=mine.values("case_id"))
     return _listing(cases).order_by(*_ordering(DEFAULT_SORT))
 

@@ -21,7 +21,7 @@ class GovukDateWidget(forms.MultiWidget):
     template_name = "govuk/forms/date_widget.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "size": 2}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "size": 2}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
@@ -52,13 +52,14 @@ class GovukDateField(forms.MultiValueField):
         super().__init__(fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[int | None]) -> dt.date | None:
-        if not data_list or all(part in (None, "") for part in data_list):
+        # Each part has been through IntegerField.clean: an int, or None if blank.
+        if not data_list or all(part is None for part in data_list):
             return None
-        if any(part in (None, "") for part in data_list):
-            raise forms.ValidationError(self.error_messages["incomplete"])
         day, month, year = data_list
+        if day is None or month is None or year is None:
+            raise forms.ValidationError(self.error_messages["incomplete"])
         try:
-            return dt.date(year, month, day)  # type: ignore[arg-type]
+            return dt.date(year, month, day)
         except ValueError as exc:
             raise forms.ValidationError(self.error_messages["invalid"]) from exc
 
@@ -84,8 +85,25 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """``form.fields[name]`` as the kind of field the form declares there.
+
+    ``BaseForm.fields`` holds plain ``Field``s as far as the type checker knows;
+    this narrows one so that its ``choices`` or ``queryset`` can be set.
+    """
+    field = form.fields[name]
+    assert isinstance(field, kind), f"{name} is a {type(field).__name__}"
+    return field
+
+
 class GovukForm(forms.Form):
     """A form whose inputs point at their hint and error (``aria-describedby``)."""
+
+    def clean(self) -> dict[str, Any]:
+        # Form.clean returns cleaned_data; the stubs say "or None" only because
+        # an override may return nothing.
+        super().clean()
+        return self.cleaned_data
 
     def full_clean(self) -> None:
         super().full_clean()

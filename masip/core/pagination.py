@@ -1,10 +1,11 @@
 """Pagination for list pages, shaped for the GOV.UK pagination component."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
 
@@ -15,12 +16,14 @@ class PageLink:
     current: bool = False
 
 
-def paginate(queryset: QuerySet, *, params: QueryDict, per_page: int) -> Page:
+def paginate[M: Model](
+    queryset: QuerySet[M], *, params: QueryDict, per_page: int
+) -> Page[M]:
     """The requested page, falling back to the first or last for bad input."""
     return Paginator(queryset, per_page).get_page(params.get("page"))
 
 
-def page_links(page: Page, params: QueryDict) -> list[PageLink]:
+def page_links(page: Page[Any], params: QueryDict) -> list[PageLink]:
     """Links for each nearby page, keeping the other query parameters."""
 
     def href(number: int) -> str:

@@ -402,8 +402,8 @@ SUMMARIES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class IncidentTemplate:
-    behaviours: tuple[str, ...]
-    channels: tuple[str, ...]
+    behaviours: tuple[Behaviour, ...]
+    channels: tuple[Channel, ...]
     place: str  # "home", "work", "online", or a public place ("{town} station")
     narrative: str
 

@@ -63,7 +63,7 @@ from masip.people.models import Address, Confidentiality, Person, PersonIdentifi
 
 CHUNK_SIZE = 5000  # cases per transaction
 UUID_SALT = 0x5EED_5EED_5EED_5EED_5EED_5EED_5EED_5EED
-PARTNERS = {
+PARTNERS: dict[str, tuple[str, ...]] = {
     AgencyKind.POLICE: ("probation", "mental-health", "advocacy"),
     AgencyKind.PROBATION: ("police",),
     AgencyKind.NHS_MENTAL_HEALTH: ("police",),

@@ -72,11 +72,14 @@ def ensure_structure(*, password: str) -> Structure:
                 agency=agency, name=name
             )[0]
     users = _ensure_staff(password)
-    for spec in data.STAFF:
+    for staff in data.STAFF:
         Membership.objects.get_or_create(
-            user=users[spec.email],
-            agency=agencies[spec.agency],
-            defaults={"role": spec.role, "team": teams.get((spec.agency, spec.team))},
+            user=users[staff.email],
+            agency=agencies[staff.agency],
+            defaults={
+                "role": staff.role,
+                "team": teams.get((staff.agency, staff.team)),
+            },
         )
     order = {spec.email: i for i, spec in enumerate(data.STAFF)}
     memberships = sorted(

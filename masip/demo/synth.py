@@ -146,7 +146,10 @@ def draw_gender(rng: random.Random, female_share: float) -> str:
 
 
 def given_name(rng: random.Random, gender: str) -> str:
-    pool = {Gender.FEMALE: data.GIVEN_FEMALE, Gender.MALE: data.GIVEN_MALE}
+    pool: dict[str, tuple[str, ...]] = {
+        Gender.FEMALE: data.GIVEN_FEMALE,
+        Gender.MALE: data.GIVEN_MALE,
+    }
     return rng.choice(pool.get(gender, data.GIVEN_NEUTRAL))
 
 
@@ -188,11 +191,11 @@ def day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 _TIME_FIELD_NAMES: dict[type[models.Model], list[str]] = {}
 
 
-def _auto_time_fields(model: type[models.Model]) -> list[models.DateTimeField]:
+def _auto_time_fields(model: type[models.Model]) -> list[models.DateField]:
     return [
         f
         for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
     ]
 
 
@@ -245,7 +248,7 @@ class Batch:
         for model in WRITE_ORDER:
             rows = self.rows.get(model)
             if rows:
-                model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+                model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
         self.rows.clear()
 
 

@@ -9,7 +9,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from masip.core.forms import GovukDateField, GovukForm, GovukTimeField, VersionField
+from masip.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukTimeField,
+    VersionField,
+    form_field,
+)
 from masip.incidents.models import Behaviour, TimePrecision
 from masip.incidents.selectors import END_OF_DAY, LONDON, START_OF_DAY, local_parts
 from masip.people.forms import confidentiality_field, offer_confidentiality
@@ -112,9 +118,8 @@ class IncidentForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if show_location:
-            offer_confidentiality(
-                self.fields["location_confidentiality"], may_restrict=may_restrict
-            )
+            field = form_field(self, "location_confidentiality", forms.ChoiceField)
+            offer_confidentiality(field, may_restrict=may_restrict)
         else:
             for name in _LOCATION_FIELDS:
                 del self.fields[name]

@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from masip.cases.models import ParticipantRole
-from masip.core.forms import GovukDateField, GovukForm, VersionField
+from masip.core.forms import GovukDateField, GovukForm, VersionField, form_field
 from masip.people.models import (
     Channel,
     Confidentiality,
@@ -63,7 +63,7 @@ def confidentiality_field(*, label: str, error: str) -> forms.ChoiceField:
     )
 
 
-def offer_confidentiality(field: forms.Field, *, may_restrict: bool) -> None:
+def offer_confidentiality(field: forms.ChoiceField, *, may_restrict: bool) -> None:
     """Offer the choices this user may make, the first of them chosen."""
     field.choices = confidentiality_choices(may_restrict=may_restrict)
     field.initial = field.choices[0][0]
@@ -202,7 +202,7 @@ class ExistingPersonForm(_RoleMixin, GovukForm):
         kwargs.setdefault("prefix", "existing")
         super().__init__(*args, **kwargs)
         self.people = {str(p.public_id): p for p in people}
-        self.fields["person"].choices = [
+        form_field(self, "person", forms.ChoiceField).choices = [
             (key, _person_choice_label(p)) for key, p in self.people.items()
         ]
 
@@ -260,7 +260,10 @@ class AddressForm(GovukForm):
 
     def __init__(self, *args: Any, may_restrict: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_confidentiality(self.fields["confidentiality"], may_restrict=may_restrict)
+        offer_confidentiality(
+            form_field(self, "confidentiality", forms.ChoiceField),
+            may_restrict=may_restrict,
+        )
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip()
@@ -292,7 +295,10 @@ class IdentifierForm(GovukForm):
 
     def __init__(self, *args: Any, may_restrict: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_confidentiality(self.fields["confidentiality"], may_restrict=may_restrict)
+        offer_confidentiality(
+            form_field(self, "confidentiality", forms.ChoiceField),
+            may_restrict=may_restrict,
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

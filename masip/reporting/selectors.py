@@ -14,7 +14,7 @@ Suppression rules (stated on the page too):
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, QuerySet
@@ -136,7 +136,7 @@ def _table(
     title: str,
     caption: str,
     choices: Iterable[tuple[str, str]],
-    counts: dict,
+    counts: Mapping[str, int] | Mapping[str | None, int],
     *,
     splits_total: bool = True,
 ) -> Table:
@@ -144,12 +144,14 @@ def _table(
     return Table(title, caption, suppress(rows, splits_total=splits_total))
 
 
-def _count_by(cases: QuerySet[Case], field: str) -> dict[str, int]:
+def _count_by(cases: QuerySet[Case], field: str) -> dict[str | None, int]:
     rows = cases.order_by().values(field).annotate(n=Count("pk"))
     return {row[field]: row["n"] for row in rows}
 
 
-def _sites(cases: QuerySet[Case]) -> tuple[list[tuple[str, str]], dict[str, int]]:
+def _sites(
+    cases: QuerySet[Case],
+) -> tuple[list[tuple[str, str]], dict[str | None, int]]:
     counts = _count_by(cases, "lead_agency__site__name")
     choices = [(name, name) for name in Site.objects.values_list("name", flat=True)]
     if counts.get(None):

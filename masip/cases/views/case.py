@@ -35,7 +35,7 @@ class CaseCreateView(GlobalView):
         data = form.cleaned_data
         membership = selectors.case_create_membership(self.access, data["lead_agency"])
         case = services.case_create(
-            actor=actor_from_request(request, membership), **data
+            actor=actor_from_request(self.request, membership), **data
         )
         messages.success(request, f"Case {case.reference} created.")
         return redirect(case_url(case.reference))

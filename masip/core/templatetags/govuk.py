@@ -1,5 +1,6 @@
 """Template filters for GOV.UK-style display (loaded into every template)."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from django import template
@@ -36,5 +37,5 @@ def yes_no(value: object) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str) -> object:
+def get_item(mapping: Mapping[str, object] | None, key: str) -> object:
     return mapping.get(key) if mapping else None

@@ -30,6 +30,13 @@ class Draft:
     crime_reference: str = ""
     partners: list[Agency] = field(default_factory=list)
 
+    @property
+    def started(self) -> dt.date:
+        """The day the behaviour began (every demo case has one)."""
+        started = self.case.behaviour_started_on
+        assert started is not None
+        return started
+
     def names(self) -> dict[str, str]:
         perp = self.perpetrator
         assert perp is not None

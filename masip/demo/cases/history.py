@@ -58,7 +58,7 @@ class HistoryPlanner(PlannerBase):
         levels = [case.risk_level]
         if rng.random() < 0.35:
             levels.insert(0, rng.choice([RiskLevel.STANDARD, RiskLevel.MEDIUM]))
-        previous = RiskLevel.NOT_ASSESSED
+        previous: str = RiskLevel.NOT_ASSESSED
         for level in levels:
             day = (
                 screened_on

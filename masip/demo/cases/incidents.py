@@ -35,7 +35,7 @@ class IncidentPlanner(PlannerBase):
     def _incident(self, draft: Draft, recorder: tuple[User, Agency]) -> None:
         rng, case = self.rng, draft.case
         template = rng.choice(data.INCIDENT_TEMPLATES)
-        day = day_between(rng, case.behaviour_started_on, draft.end)
+        day = day_between(rng, draft.started, draft.end)
         start = aware(
             day, rng.choice([7, 8, 12, 17, 19, 21, 22, 23]), rng.randint(0, 59)
         )
@@ -96,7 +96,7 @@ class IncidentPlanner(PlannerBase):
     def _notes(self, draft: Draft) -> None:
         rng, case = self.rng, draft.case
         names = draft.names()
-        writers = [
+        writers: list[tuple[CaseNote.Kind, tuple[str, ...], User, Agency]] = [
             (CaseNote.Kind.GENERAL, data.GENERAL_NOTES, draft.worker, draft.lead)
             for _ in range(rng.randint(1, 3))
         ]

@@ -92,7 +92,7 @@ class DemoCases(PeoplePlanner, HistoryPlanner, IncidentPlanner):
             draft.end = draft.case.closed_on
         self._people(draft)
         draft.case.summary = data.SUMMARIES[draft.case.relationship_type].format(
-            month=draft.case.behaviour_started_on.strftime("%B %Y"), **draft.names()
+            month=draft.started.strftime("%B %Y"), **draft.names()
         )
         self._history(draft)
         self._sharing(draft)
