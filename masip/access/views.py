@@ -50,6 +50,7 @@ class CaseView(View):
     request: AuthenticatedRequest
     case: Case
     case_access: CaseAccess
+    _recorded: bool = False
 
     def dispatch(
         self, request: HttpRequest, *args: Any, reference: str, **kwargs: Any
@@ -60,7 +61,18 @@ class CaseView(View):
         if self.needs_purpose and self._purpose_missing():
             target = reverse("cases:case-purpose", kwargs={"reference": reference})
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not self._recorded:
+            # A page that shows the case but records no event of its own (a
+            # form, a list) is still a read of the case: record that it opened.
+            self.record_view(
+                EventType.CASE_PAGE_OPENED, target_type=self._url_name()
+            )
+        return response
+
+    def _url_name(self) -> str:
+        match = self.request.resolver_match
+        return match.view_name if match else ""
 
     def _purpose_missing(self) -> bool:
         return self.case_access.requires_purpose and not purpose_for(
@@ -82,6 +94,7 @@ class CaseView(View):
         target_type: str = "case",
         target_id: object = "",
     ) -> None:
+        self._recorded = True
         audit.record(
             event_type,
             actor=self.actor().audit,

@@ -10,6 +10,7 @@ class EventType(models.TextChoices):
     SIGNED_OUT = "signed_out", "Signed out"
     CASE_CREATED = "case.created", "Created the case"
     CASE_VIEWED = "case.viewed", "Viewed the case"
+    CASE_PAGE_OPENED = "case.page_opened", "Opened a page of the case"
     CASE_UPDATED = "case.updated", "Changed the case details"
     CASE_STATUS_CHANGED = "case.status_changed", "Changed the status"
     CASE_RISK_CHANGED = "case.risk_changed", "Changed the risk level"

@@ -30,6 +30,10 @@ def present(event: AuditEvent) -> EventRow:
     if event.changed_fields:
         names = (f.replace("_", " ") for f in event.changed_fields)
         detail = "Changed: " + ", ".join(names)
+    elif event.event_type == EventType.CASE_PAGE_OPENED:
+        # target_type holds the page's URL name, such as "incidents:incident-list".
+        page = event.target_type.rpartition(":")[2].replace("-", " ")
+        detail = f"Page: {page}"
     elif event.target_type and event.target_type != "case":
         detail = event.target_type.replace("_", " ").capitalize()
     return EventRow(

@@ -69,6 +69,13 @@ class GovukTimeField(forms.TimeField):
 
     input_formats = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
     default_error_messages = {"invalid": "Enter a time such as 14:30 or 2:30pm."}
+    widget = forms.TextInput(
+        attrs={
+            "class": "govuk-input--width-5",
+            "autocomplete": "off",
+            "spellcheck": "false",
+        }
+    )
 
     def to_python(self, value: Any) -> dt.time | None:
         if isinstance(value, str):

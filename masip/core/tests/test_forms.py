@@ -84,3 +84,7 @@ def test_text_input_gets_govuk_classes():
         name = forms.CharField(label="Name")
 
     assert 'class="govuk-input"' in str(_F())
+
+
+def test_time_field_is_a_short_text_box():
+    assert 'class="govuk-input govuk-input--width-5"' in str(_TimeForm())
