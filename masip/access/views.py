@@ -65,9 +65,7 @@ class CaseView(View):
         if response.status_code == 200 and not self._recorded:
             # A page that shows the case but records no event of its own (a
             # form, a list) is still a read of the case: record that it opened.
-            self.record_view(
-                EventType.CASE_PAGE_OPENED, target_type=self._url_name()
-            )
+            self.record_view(EventType.CASE_PAGE_OPENED, target_type=self._url_name())
         return response
 
     def _url_name(self) -> str:

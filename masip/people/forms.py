@@ -348,6 +348,8 @@ class SafeContactForm(GovukForm):
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Blank when no preferences were recorded as the form was opened.
+    version = VersionField(required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

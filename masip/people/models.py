@@ -169,7 +169,7 @@ class Address(TimeStampedModel):
         return self.confidentiality == Confidentiality.RESTRICTED
 
 
-class SafeContactPreference(TimeStampedModel):
+class SafeContactPreference(VersionedModel):
     """How a victim can safely be contacted, and how never to contact them."""
 
     person = models.OneToOneField(

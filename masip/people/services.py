@@ -43,6 +43,7 @@ SAFE_CONTACT_FIELDS = (
     "code_word",
     "notes",
 )
+_CHANNEL_FIELDS = ("safe_channels", "forbidden_channels")
 
 
 class DuplicateParticipantError(DomainError):
@@ -252,11 +253,32 @@ def identifier_add(
     return identifier
 
 
+def safe_contact_current_values(preference: SafeContactPreference) -> dict[str, Any]:
+    """The stored preferences, keyed by field name (for the form and conflicts).
+
+    Sealed (victim-contact compartment): only for callers who checked it.
+    """
+    return {name: getattr(preference, name) for name in SAFE_CONTACT_FIELDS}
+
+
+def _same_value(name: str, stored: Any, new: Any) -> bool:
+    """Whether a save would leave the field as it is (channel order is not news)."""
+    if name in _CHANNEL_FIELDS:
+        return set(stored) == set(new)
+    return bool(stored == new)
+
+
 @transaction.atomic
 def safe_contact_update(
-    *, actor: Actor, case: Case, person: Person, **values: Any
+    *, actor: Actor, case: Case, person: Person, version: int | None, **values: Any
 ) -> SafeContactPreference:
-    """Create or change how the person may (and must never) be contacted."""
+    """Create or change how the person may (and must never) be contacted.
+
+    ``version`` is the one the user's form was opened with, or ``None`` if no
+    preferences were recorded then. If the stored preferences differ from what
+    the user saw (another version, or created by someone else meanwhile),
+    ``StaleEditError`` carries the stored values and nothing is saved.
+    """
     unknown = set(values) - set(SAFE_CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"Not a safe-contact field: {', '.join(sorted(unknown))}")
@@ -265,17 +287,30 @@ def safe_contact_update(
     )
     if both:
         raise DomainError("A channel cannot be both safe and forbidden.")
+    # get_or_create recovers from a concurrent first save (the unique person
+    # key refuses the second row) by reading the row that won: created=False.
     preference, created = (
         SafeContactPreference.objects.select_for_update().get_or_create(
             person=person, defaults=values
         )
     )
-    changed = list(values) if created else []
-    if not created:
-        changed = [n for n, v in values.items() if getattr(preference, n) != v]
-        for name in changed:
-            setattr(preference, name, values[name])
+    if created:
+        changed = list(values)
+    else:
+        if preference.version != version:
+            raise StaleEditError(
+                current=safe_contact_current_values(preference),
+                current_version=preference.version,
+            )
+        changed = [
+            name
+            for name, value in values.items()
+            if not _same_value(name, getattr(preference, name), value)
+        ]
         if changed:
+            for name in changed:
+                setattr(preference, name, values[name])
+            preference.version += 1
             preference.save()
     if changed:
         _audit(

@@ -237,7 +237,10 @@ class SafeContactEditView(_PersonView):
         person = self.load_person(public_id)
         current = selectors.safe_contact_get(person=person)
         initial = (
-            {name: getattr(current, name) for name in services.SAFE_CONTACT_FIELDS}
+            {
+                **services.safe_contact_current_values(current),
+                "version": current.version,
+            }
             if current
             else None
         )
@@ -254,11 +257,23 @@ class SafeContactEditView(_PersonView):
             services.safe_contact_update(
                 actor=self.actor(), case=self.case, person=person, **form.cleaned_data
             )
+        except StaleEditError as exc:
+            return self._conflict(exc)
         except DomainError as exc:
             form.add_error(None, str(exc))
             return self.page("people/safe_contact_edit.html", form=form)
         messages.success(request, "Safe-contact preferences saved.")
         return redirect(self.detail_url())
+
+    def _conflict(self, exc: StaleEditError) -> HttpResponse:
+        # Sealed values: load_person has already refused anyone without the
+        # victim-contact compartment, so only those who may see them get here.
+        form = resubmittable_form(SafeContactForm, self.request.POST, exc)
+        return self.page(
+            "people/safe_contact_edit.html",
+            form=form,
+            conflict=conflict_rows(form, exc.current),
+        )
 
 
 def _person_url(name: str, reference: str, person: Person) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models.query import QuerySet
 
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
@@ -16,7 +17,7 @@ from masip.people.models import (
     Person,
     SafeContactPreference,
 )
-from masip.people.tests.factories import actor_for
+from masip.people.tests.factories import SafeContactPreferenceFactory, actor_for
 
 
 def _last_event() -> AuditEvent:
@@ -216,11 +217,25 @@ def test_identifier_add_audits_the_kind_only(cast):
     assert event.changed_fields == ["identifier.email"]
 
 
+def _safe_contact_values(**overrides):
+    values = {
+        "safe_channels": ["phone"],
+        "forbidden_channels": ["letter"],
+        "safe_times": "Weekdays 10am to 2pm",
+        "no_voicemail": True,
+        "code_word": "Bluebell",
+        "notes": "",
+    }
+    values.update(overrides)
+    return values
+
+
 def test_safe_contact_update_changes_fields_and_audits_their_names(cast):
     services.safe_contact_update(
         actor=actor_for(cast.advocate),
         case=cast.case,
         person=cast.victim,
+        version=1,
         safe_channels=["email"],
         forbidden_channels=["letter"],
         safe_times="Weekdays 10am to 2pm",
@@ -241,13 +256,14 @@ def test_safe_contact_update_creates_preferences_for_a_new_person(cast):
         actor=actor_for(cast.advocate),
         case=cast.case,
         person=cast.perpetrator,
+        version=None,
         safe_channels=["phone"],
         forbidden_channels=[],
     )
 
-    assert SafeContactPreference.objects.get(person=cast.perpetrator).safe_channels == [
-        "phone"
-    ]
+    stored = SafeContactPreference.objects.get(person=cast.perpetrator)
+    assert stored.safe_channels == ["phone"]
+    assert stored.version == 1
 
 
 def test_safe_contact_update_refuses_a_channel_both_safe_and_forbidden(cast):
@@ -256,6 +272,140 @@ def test_safe_contact_update_refuses_a_channel_both_safe_and_forbidden(cast):
             actor=actor_for(cast.advocate),
             case=cast.case,
             person=cast.victim,
+            version=1,
             safe_channels=["phone"],
             forbidden_channels=["phone"],
+        )
+
+
+def test_safe_contact_update_with_changes_bumps_the_version(cast):
+    updated = services.safe_contact_update(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.victim,
+        **_safe_contact_values(code_word="Snowdrop"),
+        version=1,
+    )
+
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert updated.version == 2
+    assert stored.version == 2
+    assert stored.code_word == "Snowdrop"
+
+
+def test_safe_contact_update_stale_version_raises_and_saves_nothing(cast):
+    actor = actor_for(cast.advocate)
+    services.safe_contact_update(
+        actor=actor,
+        case=cast.case,
+        person=cast.victim,
+        **_safe_contact_values(code_word="FirstSave"),
+        version=1,
+    )
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(StaleEditError) as caught:
+        services.safe_contact_update(
+            actor=actor_for(cast.lead_worker),
+            case=cast.case,
+            person=cast.victim,
+            **_safe_contact_values(code_word="SecondSave", notes="Mine"),
+            version=1,
+        )
+
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert caught.value.current_version == 2
+    assert caught.value.current["code_word"] == "FirstSave"
+    assert stored.code_word == "FirstSave"
+    assert stored.notes == ""
+    assert stored.version == 2
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_safe_contact_update_without_changes_keeps_version_and_writes_no_audit(cast):
+    SafeContactPreference.objects.filter(person=cast.victim).update(
+        safe_channels=["text", "phone"]
+    )
+    events_before = AuditEvent.objects.count()
+
+    updated = services.safe_contact_update(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.victim,
+        **_safe_contact_values(safe_channels=["phone", "text"]),
+        version=1,
+    )
+
+    assert updated.version == 1
+    assert SafeContactPreference.objects.get(person=cast.victim).version == 1
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_safe_contact_update_first_save_after_someone_else_created_raises(cast):
+    services.safe_contact_update(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.perpetrator,
+        **_safe_contact_values(code_word="Theirs"),
+        version=None,
+    )
+
+    with pytest.raises(StaleEditError) as caught:
+        services.safe_contact_update(
+            actor=actor_for(cast.lead_worker),
+            case=cast.case,
+            person=cast.perpetrator,
+            **_safe_contact_values(code_word="Mine"),
+            version=None,
+        )
+
+    assert caught.value.current_version == 1
+    assert caught.value.current["code_word"] == "Theirs"
+    assert SafeContactPreference.objects.get(person=cast.perpetrator).code_word == (
+        "Theirs"
+    )
+
+
+def test_safe_contact_update_concurrent_first_save_raises_stale_not_500(
+    cast, monkeypatch
+):
+    """The other first save lands between our lookup and our insert: the
+    unique person key refuses our row, and we get theirs as a conflict.
+
+    (Here their row is written inside our transaction, so our rollback takes
+    it away again; in life it was committed by theirs.)"""
+    real_get = QuerySet.get
+    raced = []
+
+    def racing_get(self, *args, **kwargs):
+        if self.model is SafeContactPreference and not raced:
+            raced.append(True)
+            SafeContactPreferenceFactory(person=cast.perpetrator, code_word="Theirs")
+            raise SafeContactPreference.DoesNotExist
+        return real_get(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", racing_get)
+
+    with pytest.raises(StaleEditError) as caught:
+        services.safe_contact_update(
+            actor=actor_for(cast.advocate),
+            case=cast.case,
+            person=cast.perpetrator,
+            **_safe_contact_values(code_word="Mine"),
+            version=None,
+        )
+
+    assert raced
+    assert caught.value.current_version == 1
+    assert caught.value.current["code_word"] == "Theirs"
+
+
+def test_safe_contact_update_refuses_fields_that_are_not_safe_contact(cast):
+    with pytest.raises(TypeError):
+        services.safe_contact_update(
+            actor=actor_for(cast.advocate),
+            case=cast.case,
+            person=cast.victim,
+            version=1,
+            person_id=cast.perpetrator.pk,
         )

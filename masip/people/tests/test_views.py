@@ -464,13 +464,16 @@ def test_safe_contact_edit_shows_current_and_saves(cast, client_for):
             "safe_times": "Evenings",
             "code_word": "Foxglove",
             "notes": "",
+            "version": "1",
         },
     )
 
     stored = SafeContactPreference.objects.get(person=cast.victim)
     assert 'value="Bluebell"' in form_html
+    assert 'name="version" value="1"' in form_html
     assert response.status_code == 302
     assert stored.code_word == "Foxglove"
+    assert stored.version == 2
     assert stored.no_voicemail is False
     assert stored.forbidden_channels == ["letter", "phone"]
 
@@ -478,8 +481,144 @@ def test_safe_contact_edit_shows_current_and_saves(cast, client_for):
 def test_safe_contact_edit_both_safe_and_forbidden_shows_error(cast, client_for):
     response = client_for("lead_worker").post(
         _url("safe-contact-edit", cast.case, cast.victim),
-        {"safe_channels": ["phone"], "forbidden_channels": ["phone"]},
+        {"safe_channels": ["phone"], "forbidden_channels": ["phone"], "version": "1"},
     )
 
     assert response.status_code == 200
     assert "Phone call cannot be both safe and forbidden." in response.content.decode()
+
+
+def _safe_contact_data(**overrides):
+    data = {
+        "safe_channels": ["phone"],
+        "forbidden_channels": ["letter"],
+        "safe_times": "Weekdays 10am to 2pm",
+        "no_voicemail": "on",
+        "code_word": "Bluebell",
+        "notes": "",
+        "version": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def _their_safe_contact_save(cast, person, version, **overrides):
+    values = {
+        "safe_channels": ["phone"],
+        "forbidden_channels": ["letter"],
+        "safe_times": "Weekdays 10am to 2pm",
+        "no_voicemail": True,
+        "code_word": "Bluebell",
+        "notes": "",
+    }
+    values.update(overrides)
+    services.safe_contact_update(
+        actor=actor_for(cast.lead_manager),
+        case=cast.case,
+        person=person,
+        version=version,
+        **values,
+    )
+
+
+def test_safe_contact_edit_without_preferences_has_a_blank_version(cast, client_for):
+    client = client_for("advocate")
+    url = _url("safe-contact-edit", cast.case, cast.perpetrator)
+
+    form_html = client.get(url).content.decode()
+    response = client.post(url, _safe_contact_data(code_word="Primrose", version=""))
+
+    stored = SafeContactPreference.objects.get(person=cast.perpetrator)
+    assert 'type="hidden" name="version" id="id_version"' in form_html
+    assert response.status_code == 302
+    assert stored.code_word == "Primrose"
+    assert stored.version == 1
+
+
+def test_safe_contact_edit_conflict_keeps_input_and_shows_the_other_version(
+    cast, client_for
+):
+    _their_safe_contact_save(
+        cast,
+        cast.victim,
+        1,
+        safe_channels=["email"],
+        code_word="TheirWord",
+        notes="Their note",
+    )
+    client = client_for("advocate")
+    url = _url("safe-contact-edit", cast.case, cast.victim)
+    mine = _safe_contact_data(
+        safe_channels=["text"], code_word="MyWord", notes="My note", version="1"
+    )
+
+    response = client.post(url, mine)
+
+    html = response.content.decode()
+    editable = html.index('<form method="post" novalidate>')
+    conflict = html[html.index("masip-conflict") : editable]
+    form = html[editable:]
+    assert response.status_code == 200
+    assert "TheirWord" in conflict
+    assert "Their note" in conflict
+    assert "Email" in conflict
+    assert 'value="MyWord"' in form
+    assert "My note" in form
+    assert 'value="text" checked' in form
+    assert "TheirWord" not in form
+    assert 'name="version" value="2"' in form
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert stored.code_word == "TheirWord"
+    assert stored.version == 2
+
+    again = client.post(url, {**mine, "version": "2"})
+
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert again.status_code == 302
+    assert stored.code_word == "MyWord"
+    assert stored.safe_channels == ["text"]
+    assert stored.version == 3
+
+
+def test_safe_contact_edit_first_save_after_someone_else_created_shows_conflict(
+    cast, client_for
+):
+    client = client_for("advocate")
+    url = _url("safe-contact-edit", cast.case, cast.perpetrator)
+    _their_safe_contact_save(cast, cast.perpetrator, None, code_word="TheirWord")
+
+    response = client.post(url, _safe_contact_data(code_word="MyWord", version=""))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "masip-conflict" in html
+    assert "TheirWord" in html
+    assert 'value="MyWord"' in html
+    assert 'name="version" value="1"' in html
+    stored = SafeContactPreference.objects.get(person=cast.perpetrator)
+    assert stored.code_word == "TheirWord"
+
+    again = client.post(url, _safe_contact_data(code_word="MyWord", version="1"))
+
+    assert again.status_code == 302
+    assert SafeContactPreference.objects.get(person=cast.perpetrator).code_word == (
+        "MyWord"
+    )
+
+
+def test_partner_without_compartment_gets_403_not_a_conflict_on_safe_contact(
+    cast, client_for
+):
+    _their_safe_contact_save(cast, cast.victim, 1, code_word="TheirWord")
+
+    response = client_for("partner_worker").post(
+        _url("safe-contact-edit", cast.case, cast.victim),
+        _safe_contact_data(code_word="Changed", version="1"),
+    )
+
+    assert response.status_code == 403
+    assert b"TheirWord" not in response.content
+    assert b"masip-conflict" not in response.content
+    assert SafeContactPreference.objects.get(person=cast.victim).code_word == (
+        "TheirWord"
+    )
