@@ -10,7 +10,8 @@ from masip.access.actors import Actor
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case
-from masip.core.errors import DomainError, StaleEditError
+from masip.core.errors import DomainError
+from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.incidents.models import Behaviour, Incident, TimePrecision
 from masip.people.models import Channel, Confidentiality
 
@@ -144,17 +145,12 @@ def incident_update(
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     locked = Incident.objects.select_for_update().get(pk=incident.pk, case=case)
-    if locked.version != version:
-        raise StaleEditError(
-            current=incident_current_values(locked), current_version=locked.version
-        )
-    values = _check({**incident_current_values(locked), **fields})
-    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    ensure_current(locked, version=version, current_values=incident_current_values)
+    changed = apply_changes(
+        locked, _check({**incident_current_values(locked), **fields})
+    )
     if changed:
-        for name in changed:
-            setattr(locked, name, values[name])
-        locked.version += 1
-        locked.save()
+        save_new_version(locked)
         _audit(
             EventType.INCIDENT_UPDATED,
             actor=actor,

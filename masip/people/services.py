@@ -15,7 +15,8 @@ from masip.access.actors import Actor
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case, CaseParticipant, ParticipantRole
-from masip.core.errors import DomainError, StaleEditError
+from masip.core.errors import DomainError
+from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.people.models import (
     Address,
     Confidentiality,
@@ -158,20 +159,14 @@ def person_update(
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.version != version:
-        raise StaleEditError(
-            current=person_current_values(locked), current_version=locked.version
-        )
+    ensure_current(locked, version=version, current_values=person_current_values)
     if fields.get("date_of_birth", locked.date_of_birth) is None:
         fields["birth_date_precision"] = DatePrecision.UNKNOWN
-    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
-    for name in changed:
-        setattr(locked, name, fields[name])
+    changed = apply_changes(locked, fields)
     if aliases is not None and _replace_aliases(locked, _clean_aliases(aliases)):
         changed.append("aliases")
     if changed:
-        locked.version += 1
-        locked.save()
+        save_new_version(locked)
         _audit(
             EventType.PERSON_UPDATED,
             actor=actor,
@@ -297,21 +292,12 @@ def safe_contact_update(
     if created:
         changed = list(values)
     else:
-        if preference.version != version:
-            raise StaleEditError(
-                current=safe_contact_current_values(preference),
-                current_version=preference.version,
-            )
-        changed = [
-            name
-            for name, value in values.items()
-            if not _same_value(name, getattr(preference, name), value)
-        ]
+        ensure_current(
+            preference, version=version, current_values=safe_contact_current_values
+        )
+        changed = apply_changes(preference, values, same=_same_value)
         if changed:
-            for name in changed:
-                setattr(preference, name, values[name])
-            preference.version += 1
-            preference.save()
+            save_new_version(preference)
     if changed:
         _audit(
             EventType.PERSON_SAFE_CONTACT_UPDATED,

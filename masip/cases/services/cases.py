@@ -20,8 +20,9 @@ from masip.cases.models import (
     StatusChange,
 )
 from masip.cases.services._common import lock_case, record_event, require
-from masip.core.errors import DomainError, StaleEditError
+from masip.core.errors import DomainError
 from masip.core.references import random_reference
+from masip.core.versioning import apply_changes, ensure_current, save_new_version
 
 # The details a case worker edits on the "Change case details" form.
 EDITABLE_FIELDS = (
@@ -93,16 +94,10 @@ def case_update(*, actor: Actor, case: Case, version: int, **values: Any) -> Cas
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     locked = lock_case(case)
-    if locked.version != version:
-        raise StaleEditError(
-            current=case_current_values(locked), current_version=locked.version
-        )
-    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    ensure_current(locked, version=version, current_values=case_current_values)
+    changed = apply_changes(locked, values)
     if changed:
-        for name in changed:
-            setattr(locked, name, values[name])
-        locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
+        save_new_version(locked, update_fields=changed)
         record_event(
             EventType.CASE_UPDATED, actor=actor, case=locked, changed_fields=changed
         )
