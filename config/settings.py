@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "masip.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "masip.core.middleware.NoStoreMiddleware",
@@ -145,9 +146,14 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+MASIP_SESSION_MAX_HOURS = env_int("MASIP_SESSION_MAX_HOURS", 10)
 SECURE = env_bool("MASIP_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# The __Host- prefix makes browsers refuse these cookies unless they are
+# secure, host-only and for the whole site; plain http (local) cannot use it.
+SESSION_COOKIE_NAME = "__Host-masip-session" if SECURE else "masip-session"
+CSRF_COOKIE_NAME = "__Host-masip-csrf" if SECURE else "masip-csrf"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "masip.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("MASIP_SSL_REDIRECT", default=not DEBUG)

@@ -52,3 +52,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_secure_deployments_use_host_prefixed_cookies(tmp_path):
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "c" * 60,
+        "MASIP_AUDIT_KEY": "production-like-audit-key",
+        "DJANGO_ALLOWED_HOSTS": "masip.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)"
+    )
+
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.stdout.split() == ["__Host-masip-session", "__Host-masip-csrf"]

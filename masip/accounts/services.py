@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from masip.access.actors import client_ip
 from masip.accounts.models import Membership, Notification, Team, User
+from masip.accounts.sessions import sessions_end_everywhere
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.core.errors import DomainError
@@ -112,6 +113,9 @@ def membership_update(
     ]
     membership.role, membership.team, membership.is_active = role, team, is_active
     membership.save(update_fields=["role", "team", "is_active"])
+    if "is_active" in changed and not is_active:
+        # Switched off: end their sessions now rather than at the idle timeout.
+        sessions_end_everywhere(membership.user)
     audit.record(
         EventType.MEMBERSHIP_CHANGED,
         actor=_admin_actor(request, by),

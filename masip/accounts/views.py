@@ -16,6 +16,7 @@ from django.views import View
 from masip.access.http import AuthenticatedRequest
 from masip.accounts import selectors, services
 from masip.accounts.forms import SignInForm
+from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit.events import EventType
 
 
@@ -37,6 +38,7 @@ class SignInView(LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         email = form.get_user().email
         response = super().form_valid(form)
+        session_start(self.request, form.get_user())
         services.sign_in_record(
             self.request, email=email, event_type=EventType.SIGN_IN_SUCCEEDED
         )
@@ -68,8 +70,9 @@ class SignOutView(View):
 
     def post(self, request: AuthenticatedRequest) -> HttpResponseRedirect:
         services.sign_out_record(request, user=request.user)
+        sessions_end_everywhere(request.user)
         logout(request)
-        messages.success(request, "You have signed out.")
+        messages.success(request, "You have signed out, on this device and any other.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
 
 

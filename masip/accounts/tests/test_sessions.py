@@ -1,0 +1,99 @@
+"""Session lifetimes: the absolute cap, and ending every session of a user."""
+
+import datetime as dt
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from masip.access.roles import RoleName
+from masip.accounts.models import Membership
+from masip.accounts.sessions import SIGNED_IN_AT
+from masip.accounts.tests.factories import TEST_PASSWORD
+
+NOTIFICATIONS = "/notifications/"
+
+
+def _signed_in(email: str) -> Client:
+    client = Client()
+    client.post("/sign-in/", {"username": email, "password": TEST_PASSWORD})
+    return client
+
+
+def test_sign_in_stamps_the_session_with_its_start(cast):
+    client = _signed_in("lead_worker@example.test")
+
+    started = client.session[SIGNED_IN_AT]
+
+    assert abs(started - timezone.now().timestamp()) < 60
+
+
+def test_session_older_than_the_absolute_cap_is_ended(cast, settings):
+    client = _signed_in("lead_worker@example.test")
+    session = client.session
+    hours = settings.MASIP_SESSION_MAX_HOURS
+    session[SIGNED_IN_AT] = (
+        timezone.now() - dt.timedelta(hours=hours, seconds=1)
+    ).timestamp()
+    session.save()
+
+    response = client.get(NOTIFICATIONS)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+    page = client.get(response["Location"])
+    assert f"more than {hours} hours" in page.content.decode()
+    assert client.get(NOTIFICATIONS).status_code == 302
+
+
+def test_session_within_the_cap_carries_on(cast, settings):
+    client = _signed_in("lead_worker@example.test")
+    session = client.session
+    hours = settings.MASIP_SESSION_MAX_HOURS
+    session[SIGNED_IN_AT] = (timezone.now() - dt.timedelta(hours=hours - 1)).timestamp()
+    session.save()
+
+    assert client.get(NOTIFICATIONS).status_code == 200
+
+
+def test_signing_out_ends_the_users_other_sessions(cast):
+    laptop = _signed_in("lead_worker@example.test")
+    phone = _signed_in("lead_worker@example.test")
+    colleague = _signed_in("lead_manager@example.test")
+
+    laptop.post(reverse("accounts:sign-out"))
+
+    response = phone.get(NOTIFICATIONS)
+    assert response.status_code == 302
+    assert "your session was ended" in phone.get(response["Location"]).content.decode()
+    assert colleague.get(NOTIFICATIONS).status_code == 200
+
+
+def test_switching_off_a_membership_ends_that_users_sessions(cast, client_for):
+    worker = _signed_in("lead_worker@example.test")
+    member = Membership.objects.get(user=cast.lead_worker)
+
+    client_for("agency_admin").post(
+        reverse("accounts:staff-edit", args=[member.pk]), {"role": RoleName.CASE_WORKER}
+    )
+
+    assert worker.get(NOTIFICATIONS).status_code == 302
+
+
+def test_disabled_account_is_signed_out_at_its_next_request(cast):
+    client = _signed_in("lead_worker@example.test")
+    cast.lead_worker.is_active = False
+    cast.lead_worker.save(update_fields=["is_active"])
+
+    response = client.get(NOTIFICATIONS)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_session_made_without_the_sign_in_page_is_stamped_on_first_use(client_for):
+    client = client_for("lead_worker")
+
+    client.get(NOTIFICATIONS)
+
+    assert SIGNED_IN_AT in client.session
