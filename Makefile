@@ -32,7 +32,7 @@ deps: $(VENV)/.installed node_modules/.installed ## Install the Python and Node 
 	@:
 
 demo: install ## Load the demo data and serve it on http://127.0.0.1:8000
-	@echo "Serving MASIP on http://$(HOST):$(PORT)/ (sign in with an account listed above; Ctrl+C stops it)"
+	@echo "Serving MASIP on http://$(HOST):$(PORT)/ (sign in with an account listed above, then its code from .venv/bin/masip demo_code EMAIL; Ctrl+C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: deps ## Serve without reloading the demo data

@@ -4,7 +4,9 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from masip.accounts.tests.factories import authenticator_for
 from tests.personas import Cast, build_cast
 
 
@@ -22,13 +24,15 @@ def cast(db: None) -> Cast:
 
 @pytest.fixture
 def client_for(cast: Cast) -> Callable[[str], Client]:
-    """A test client signed in as the named persona."""
+    """A test client signed in as the named persona, past the second factor."""
 
     def make(name: str) -> Client:
         client = Client()
-        client.force_login(
-            cast.persona(name), backend="django.contrib.auth.backends.ModelBackend"
-        )
+        user = cast.persona(name)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
         return client
 
     return make

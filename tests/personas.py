@@ -3,7 +3,8 @@
 ``case`` is led by ``police_a`` (site A) and shared with ``probation_a`` (no
 compartments), ``nhs_a`` (health) and ``advocacy_a`` (victim contact).
 ``other_case`` is led by ``police_b`` in site B. Every persona's password is
-``TEST_PASSWORD``.
+``TEST_PASSWORD``, and every persona has a confirmed authenticator app
+(``authenticator_for``; ``totp_code`` gives its current code).
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from masip.accounts.tests.factories import (
     MembershipFactory,
     SiteFactory,
     UserFactory,
+    authenticator_for,
 )
 from masip.cases.models import Case, CaseNote, ParticipantRole
 from masip.cases.tests.factories import (
@@ -96,6 +98,7 @@ def _member(agency: Agency, role: RoleName, name: str) -> User:
         email=f"{name}@example.test", full_name=name.replace("_", " ").title()
     )
     MembershipFactory(user=user, agency=agency, role=role)
+    authenticator_for(user)
     return user
 
 

@@ -82,3 +82,29 @@ class MembershipEditForm(MembershipForm):
             "Switching it off removes their access to this agency's cases at once."
         ),
     )
+
+
+class MfaCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text=(
+            "The 6-digit code your authenticator app shows now, "
+            "or one of your recovery codes."
+        ),
+        error_messages={"required": "Enter the code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+
+
+class MfaEnrolForm(MfaCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows."
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

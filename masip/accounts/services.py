@@ -1,13 +1,20 @@
 """Sign-in events and notifications: the writes of the accounts app."""
 
+import enum
+
+import django_otp
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.access.actors import client_ip
+from masip.accounts import mfa
 from masip.accounts.models import Membership, Notification, Team, User
-from masip.accounts.sessions import sessions_end_everywhere
+from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.core.errors import DomainError
@@ -31,13 +38,159 @@ def sign_in_record(request: HttpRequest, *, email: str, event_type: EventType) -
     audit.record(event_type, actor=_actor_for_email(request, email), target_type="user")
 
 
-def sign_out_record(request: HttpRequest, *, user: User) -> None:
-    actor = audit.AuditActor(
+def _user_actor(request: HttpRequest, user: User) -> audit.AuditActor:
+    return audit.AuditActor(
         user_id=user.pk,
         label=f"{user.full_name} <{user.email}>",
         ip_address=client_ip(request),
     )
-    audit.record(EventType.SIGNED_OUT, actor=actor, target_type="user")
+
+
+def sign_out_record(request: HttpRequest, *, user: User) -> None:
+    audit.record(
+        EventType.SIGNED_OUT, actor=_user_actor(request, user), target_type="user"
+    )
+
+
+class MfaResult(enum.Enum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _failed(request: HttpRequest, user: User, device: TOTPDevice) -> MfaResult:
+    """Audit a wrong code; the answer is LOCKED once the limit is reached."""
+    audit.record(
+        EventType.MFA_FAILED, actor=_user_actor(request, user), target_type="user"
+    )
+    if mfa.locked_until(device) is not None:
+        audit.record(
+            EventType.SIGN_IN_LOCKED,
+            actor=_user_actor(request, user),
+            target_type="user",
+        )
+        return MfaResult.LOCKED
+    return MfaResult.WRONG
+
+
+def _check_totp(device: TOTPDevice, code: str) -> bool:
+    """django-otp's check; a refusal for its back-off still counts a failure."""
+    before = device.throttling_failure_count
+    if device.verify_token(code):
+        return True
+    if device.throttling_failure_count == before:
+        device.throttle_increment()
+    return False
+
+
+def _lock_check(device: TOTPDevice) -> bool:
+    """True while locked; a lock that has run out starts the count afresh."""
+    if mfa.locked_until(device) is not None:
+        return True
+    if device.throttling_failure_count >= settings.AXES_FAILURE_LIMIT:
+        device.throttle_reset()
+    return False
+
+
+@transaction.atomic
+def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
+    """Check a code from the authenticator app or a recovery code.
+
+    On success the session is marked verified (django-otp) and given a new key.
+    """
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    )
+    if device is None:
+        raise DomainError("Set up an authenticator app first.")
+    if _lock_check(device):
+        return MfaResult.LOCKED
+    code = _normalise_code(code)
+    used: TOTPDevice | StaticDevice | None = None
+    if code.isdigit() and len(code) == device.digits:
+        used = device if _check_totp(device, code) else None
+    else:
+        recovery = (
+            StaticDevice.objects.select_for_update()
+            .filter(user=user, confirmed=True)
+            .first()
+        )
+        if recovery is not None and recovery.verify_token(code):
+            used = recovery
+            device.throttle_reset()
+        else:
+            device.throttle_increment()
+    if used is None:
+        return _failed(request, user, device)
+    request.session.cycle_key()
+    django_otp.login(request, used)
+    actor = _user_actor(request, user)
+    audit.record(EventType.MFA_VERIFIED, actor=actor, target_type="user")
+    if used is not device:
+        audit.record(EventType.RECOVERY_CODE_USED, actor=actor, target_type="user")
+    return MfaResult.VERIFIED
+
+
+def mfa_enrol_device(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: the user's unconfirmed one, or a new one."""
+    device: TOTPDevice | None = TOTPDevice.objects.filter(
+        user=user, confirmed=False
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=mfa.AUTHENTICATOR_NAME, confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def mfa_enrol_confirm(
+    request: HttpRequest, *, user: User, code: str
+) -> tuple[MfaResult, list[str]]:
+    """Confirm the new authenticator with a code from it.
+
+    On success: the authenticator is confirmed (and any other removed), ten new
+    recovery codes replace any old ones (returned, to be shown once), every
+    other session of the user ends, and this one is stamped afresh and verified.
+    """
+    device = TOTPDevice.objects.select_for_update().get(
+        pk=mfa_enrol_device(user=user).pk
+    )
+    if _lock_check(device):
+        return MfaResult.LOCKED, []
+    code = _normalise_code(code)
+    if not (code.isdigit() and _check_totp(device, code)):
+        if not code.isdigit():
+            device.throttle_increment()
+        return _failed(request, user, device), []
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(
+        user=user, name=mfa.RECOVERY_NAME, confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(mfa.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=recovery, token=token) for token in codes]
+    )
+    # A change of factor: end every other session, keep this one.
+    sessions_end_everywhere(user)
+    user.refresh_from_db(fields=["session_epoch"])
+    request.session.cycle_key()
+    session_start(request, user)
+    django_otp.login(request, device)
+    audit.record(
+        EventType.MFA_ENROLLED,
+        actor=_user_actor(request, user),
+        target_type="user",
+        changed_fields=["authenticator", "recovery_codes"],
+    )
+    return MfaResult.VERIFIED, codes
 
 
 @transaction.atomic

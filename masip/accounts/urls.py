@@ -8,6 +8,13 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-in/verify/", views.MfaVerifyView.as_view(), name="mfa-verify"),
+    path("sign-in/set-up/", views.MfaEnrolView.as_view(), name="mfa-enrol"),
+    path(
+        "sign-in/recovery-codes/",
+        views.MfaRecoveryCodesView.as_view(),
+        name="mfa-recovery-codes",
+    ),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("healthz/", views.HealthView.as_view(), name="health"),

@@ -14,8 +14,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
-from masip.accounts import selectors, services
-from masip.accounts.forms import SignInForm
+from masip.accounts import mfa, selectors, services
+from masip.accounts.forms import MfaCodeForm, MfaEnrolForm, SignInForm
 from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit.events import EventType
 
@@ -111,3 +111,123 @@ class HealthView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse("ok", content_type="text/plain")
+
+
+RECOVERY_CODES_KEY = "masip.recovery_codes"
+WRONG_CODE = (
+    "The code is not correct. Enter the 6-digit code your authenticator app "
+    "shows now, or one of your recovery codes."
+)
+WRONG_ENROL_CODE = (
+    "The code is not correct. Enter the 6-digit code your authenticator app shows now."
+)
+
+
+def _locked_message() -> str:
+    return (
+        "There were too many wrong codes. Your account is locked: try again in "
+        f"{mfa.lockout_minutes()} minutes."
+    )
+
+
+class MfaVerifyView(View):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    required_permission = None
+    template_name = "accounts/mfa_verify.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        if mfa.is_verified(request.user):
+            return redirect(mfa.safe_next(request))
+        if mfa.confirmed_authenticator(request.user) is None:
+            return redirect("accounts:mfa-enrol")
+        return self._render(MfaCodeForm())
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        if mfa.is_verified(request.user):
+            return redirect(mfa.safe_next(request))
+        if mfa.confirmed_authenticator(request.user) is None:
+            return redirect("accounts:mfa-enrol")
+        form = MfaCodeForm(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        result = services.mfa_verify(
+            request, user=request.user, code=form.cleaned_data["code"]
+        )
+        if result is services.MfaResult.VERIFIED:
+            return redirect(mfa.safe_next(request))
+        locked = result is services.MfaResult.LOCKED
+        form.add_error("code", _locked_message() if locked else WRONG_CODE)
+        form.describe_fields()
+        return self._render(form, status=429 if locked else 200)
+
+    def _render(self, form: MfaCodeForm, status: int = 200) -> HttpResponse:
+        context = {"form": form, "next": self.request.GET.get("next", "")}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class MfaEnrolView(View):
+    """Setting up an authenticator app, the first time an account signs in."""
+
+    required_permission = None
+    template_name = "accounts/mfa_enrol.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        refused = self._refused(request)
+        if refused:
+            return refused
+        return self._render(MfaEnrolForm())
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        refused = self._refused(request)
+        if refused:
+            return refused
+        form = MfaEnrolForm(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        result, codes = services.mfa_enrol_confirm(
+            request, user=request.user, code=form.cleaned_data["code"]
+        )
+        if result is services.MfaResult.VERIFIED:
+            request.session[RECOVERY_CODES_KEY] = codes
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect("accounts:mfa-recovery-codes")
+        locked = result is services.MfaResult.LOCKED
+        form.add_error("code", _locked_message() if locked else WRONG_ENROL_CODE)
+        form.describe_fields()
+        return self._render(form, status=429 if locked else 200)
+
+    @staticmethod
+    def _refused(request: AuthenticatedRequest) -> HttpResponse | None:
+        """Only an account with no authenticator may set one up here.
+
+        A password alone must never replace an existing authenticator.
+        """
+        if mfa.confirmed_authenticator(request.user) is None:
+            return None
+        if mfa.is_verified(request.user):
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect("accounts:mfa-verify")
+
+    request: AuthenticatedRequest
+
+    def _render(self, form: MfaEnrolForm, status: int = 200) -> HttpResponse:
+        device = services.mfa_enrol_device(user=self.request.user)
+        context = {
+            "form": form,
+            "secret": mfa.secret_grouped(device),
+            "qr_code": mfa.qr_code_data_uri(mfa.otpauth_url(device)),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class MfaRecoveryCodesView(View):
+    """The new recovery codes, shown once straight after setting up."""
+
+    required_permission = None
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        codes = request.session.pop(RECOVERY_CODES_KEY, None)
+        if not codes:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})

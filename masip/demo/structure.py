@@ -2,17 +2,27 @@
 
 Sites, agencies and teams are matched by slug and name, users by email. Every
 demo account shares one password (MASIP_DEMO_PASSWORD, else the published
-default), hashed once.
+default), hashed once, and a confirmed authenticator app whose secret is
+derived from the email (``demo_totp_key``): published, synthetic, the same on
+every run, so any authenticator app or ``masip demo_code EMAIL`` gives the code.
 """
 
+import base64
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.access.roles import RoleName
 from masip.accounts.models import Agency, Membership, Site, Team, User
 from masip.demo import data
+
+# Published on purpose: the demo's TOTP secrets must be reproducible.
+DEMO_TOTP_SEED = b"masip-demo-totp-2026"
+DEMO_AUTHENTICATOR_NAME = "Demo authenticator"
 
 
 @dataclass
@@ -72,6 +82,7 @@ def ensure_structure(*, password: str) -> Structure:
                 agency=agency, name=name
             )[0]
     users = _ensure_staff(password)
+    _ensure_authenticators(users)
     for staff in data.STAFF:
         Membership.objects.get_or_create(
             user=users[staff.email],
@@ -89,6 +100,35 @@ def ensure_structure(*, password: str) -> Structure:
         key=lambda m: order[m.user.email],
     )
     return Structure(sites, agencies, users, memberships)
+
+
+def demo_totp_key(email: str) -> bytes:
+    """The demo account's TOTP secret (20 bytes): HMAC-SHA1(seed, email)."""
+    return hmac.new(DEMO_TOTP_SEED, email.encode(), hashlib.sha1).digest()
+
+
+def demo_totp_secret(email: str) -> str:
+    """The secret as authenticator apps take it (base32)."""
+    return base64.b32encode(demo_totp_key(email)).decode("ascii")
+
+
+def _ensure_authenticators(users: dict[str, User]) -> None:
+    """A confirmed authenticator per demo user, keyed from their email."""
+    have = set(
+        TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(
+            user=user,
+            name=DEMO_AUTHENTICATOR_NAME,
+            confirmed=True,
+            key=demo_totp_key(email).hex(),
+        )
+        for email, user in users.items()
+        if user.pk not in have
+    )
 
 
 def _ensure_staff(password: str) -> dict[str, User]:

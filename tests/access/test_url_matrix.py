@@ -29,6 +29,9 @@ SIGNED_IN_ONLY = {
     "accounts:sign-out",
     "accounts:notifications",
     "accounts:health",
+    "accounts:mfa-verify",
+    "accounts:mfa-enrol",
+    "accounts:mfa-recovery-codes",
 }
 
 

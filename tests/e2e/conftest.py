@@ -30,7 +30,7 @@ from playwright.sync_api import (
 )
 
 from masip.accounts.models import User
-from masip.accounts.tests.factories import TEST_PASSWORD
+from masip.accounts.tests.factories import TEST_PASSWORD, authenticator_for, totp_code
 from masip.audit.models import AuditChainHead
 
 CHROMIUM = Path(os.environ.get("MASIP_CHROMIUM", "/usr/bin/chromium"))
@@ -146,11 +146,14 @@ def no_js_page(
 
 
 def sign_in(page: Page, user: User, *, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the real sign-in page and wait to leave it."""
+    """Sign in through the real sign-in and code pages, and wait to leave them."""
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in/verify/" in url)
+    page.get_by_label("Code").fill(totp_code(authenticator_for(user)))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)
 
 

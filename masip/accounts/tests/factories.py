@@ -1,6 +1,8 @@
 """Factories for sites, agencies, users and memberships."""
 
 import factory
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from masip.access.roles import AgencyKind, RoleName
@@ -53,3 +55,25 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = RoleName.CASE_WORKER
+
+
+def authenticator_for(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator app (created on first use)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Authenticator app"}
+    )
+    return device
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the device's authenticator app shows now.
+
+    django-otp refuses a code from a time step it has already accepted; when a
+    test signs the same user in twice within one step, the device's record of
+    the last step is moved back, as if the next step had come.
+    """
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if device.last_t >= totp.t():
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=totp.t() - 1)
+    return f"{totp.token():0{device.digits}d}"

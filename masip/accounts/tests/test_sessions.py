@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masip.access.roles import RoleName
-from masip.accounts.models import Membership
+from masip.accounts.models import Membership, User
 from masip.accounts.sessions import SIGNED_IN_AT
-from masip.accounts.tests.factories import TEST_PASSWORD
+from masip.accounts.tests.factories import TEST_PASSWORD, authenticator_for, totp_code
 
 NOTIFICATIONS = "/notifications/"
 
@@ -17,6 +17,8 @@ NOTIFICATIONS = "/notifications/"
 def _signed_in(email: str) -> Client:
     client = Client()
     client.post("/sign-in/", {"username": email, "password": TEST_PASSWORD})
+    device = authenticator_for(User.objects.get(email=email))
+    client.post(reverse("accounts:mfa-verify"), {"code": totp_code(device)})
     return client
 
 

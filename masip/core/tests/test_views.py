@@ -2,6 +2,9 @@
 
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from masip.accounts.tests.factories import authenticator_for
 
 
 def test_expired_form_gets_a_plain_explanation_not_a_debug_page(cast):
@@ -9,6 +12,9 @@ def test_expired_form_gets_a_plain_explanation_not_a_debug_page(cast):
     client.force_login(
         cast.lead_worker, backend="django.contrib.auth.backends.ModelBackend"
     )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_for(cast.lead_worker).persistent_id
+    session.save()
 
     response = client.post(reverse("accounts:notifications"))
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.access.policy import Access
 from masip.access.roles import RoleName
@@ -22,6 +23,7 @@ from masip.cases.models import (
     StatusChange,
 )
 from masip.demo import data
+from masip.demo.structure import demo_totp_secret
 from masip.incidents.models import Incident
 from masip.people.models import Address, Person, PersonIdentifier, SafeContactPreference
 
@@ -162,3 +164,33 @@ def test_demo_helpline_adviser_sees_only_their_referrals():
 
     assert visible.exists()
     assert set(visible.values_list("created_by", flat=True)) == {adviser.pk}
+
+
+@pytest.mark.django_db
+def test_demo_users_have_a_published_authenticator_and_demo_code_prints_it(settings):
+    settings.DEBUG = True
+    output = run_demo()
+    run_demo()
+    out = StringIO()
+
+    call_command("demo_code", data.START_EMAIL, stdout=out)
+
+    device = TOTPDevice.objects.get(user__email=data.START_EMAIL)
+    assert TOTPDevice.objects.filter(user__email=data.START_EMAIL).count() == 1
+    assert device.confirmed
+    assert demo_totp_secret(data.START_EMAIL) in output
+    assert "demo_code" in output
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert device.verify_token(code)
+
+
+@pytest.mark.django_db
+def test_demo_code_refuses_other_accounts_and_debug_off(settings):
+    settings.DEBUG = True
+    run_demo()
+    with pytest.raises(CommandError, match="not a demo account"):
+        call_command("demo_code", "someone@example.test", stdout=StringIO())
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo_code", data.START_EMAIL, stdout=StringIO())

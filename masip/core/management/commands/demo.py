@@ -1,7 +1,8 @@
 """``masip demo``: load the synthetic demo (sites, agencies, staff, ~60 cases).
 
 Safe to run again: nothing is duplicated. Every demo account shares one
-password, taken from MASIP_DEMO_PASSWORD (default "stalking-demo-2026").
+password, taken from MASIP_DEMO_PASSWORD (default "stalking-demo-2026"), and
+has an authenticator app with a published secret (``masip demo_code EMAIL``).
 """
 
 from argparse import ArgumentParser
@@ -15,6 +16,7 @@ from masip.accounts.models import User
 from masip.cases.models import CaseAllocation
 from masip.demo import data
 from masip.demo.builder import DemoResult, load_demo
+from masip.demo.structure import demo_totp_secret
 
 DEBUG_OFF_MESSAGE = (
     "DEBUG is off, so this looks like a real deployment. The demo creates "
@@ -54,13 +56,24 @@ class Command(BaseCommand):
 
     def _sign_ins(self, result: DemoResult) -> None:
         rows = [
-            (m.user.email, m.role_label, m.agency.name)
+            (
+                m.user.email,
+                m.role_label,
+                m.agency.name,
+                demo_totp_secret(m.user.email),
+            )
             for m in result.structure.memberships
         ]
         self.stdout.write("\nDemo sign-ins:")
-        for line in format_table(("Email", "Role", "Agency"), rows):
+        header = ("Email", "Role", "Agency", "Authenticator secret (TOTP)")
+        for line in format_table(header, rows):
             self.stdout.write("  " + line)
         self.stdout.write(f"\nPassword for every demo account: {result.password}")
+        self.stdout.write(
+            "After the password MASIP asks for a 6-digit code. Add an account's "
+            "secret to any authenticator app, or print its current code with:\n"
+            "  .venv/bin/masip demo_code EMAIL"
+        )
         start = User.objects.get(email=data.START_EMAIL)
         allocated = CaseAllocation.objects.filter(
             user=start, ended_at__isnull=True
