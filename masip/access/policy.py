@@ -226,6 +226,9 @@ class Access:
         for i, membership in enumerate(self.memberships):
             if matched.get(f"m{i}"):
                 reaches.append(self._reach(membership, case, shares))
+        if reaches:
+            return reaches
+        # Only outside every other reach does a break-the-glass grant count.
         grant = (
             BreakGlassGrant.objects.filter(
                 case_id=case.pk, user_id=self.user_id, expires_at__gt=timezone.now()
@@ -233,7 +236,7 @@ class Access:
             .order_by("-expires_at")
             .first()
         )
-        if grant is not None and not reaches:
+        if grant is not None:
             for membership in self.memberships:
                 if membership.agency_id == grant.agency_id:
                     reaches.append(

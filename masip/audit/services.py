@@ -65,8 +65,11 @@ def _locked_head() -> AuditChainHead:
     emptied (a test flush). If events remain without a head, the next append
     collides on ``seq`` and fails loudly rather than forking the chain.
     """
-    AuditChainHead.objects.get_or_create(pk=1)
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 @transaction.atomic
