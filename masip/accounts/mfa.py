@@ -40,6 +40,9 @@ ALLOWED_UNVERIFIED = frozenset(
         "accounts:mfa-enrol",
     }
 )
+# When this session last proved a second factor (seconds since the epoch); the
+# step-up check reads it (``factor_is_fresh``).
+FACTOR_AT_SESSION_KEY = "masip_factor_at"
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
@@ -49,6 +52,27 @@ ISSUER = "MASIP"
 def is_verified(user: Any) -> bool:
     """Whether this signed-in user's session has passed the second factor."""
     return getattr(user, "otp_device", None) is not None
+
+
+def note_factor(request: HttpRequest) -> None:
+    """Record that this session has just proved a second factor."""
+    request.session[FACTOR_AT_SESSION_KEY] = int(timezone.now().timestamp())
+
+
+def factor_age(request: HttpRequest) -> dt.timedelta | None:
+    """How long ago this session last proved a second factor, if it has."""
+    stamp = request.session.get(FACTOR_AT_SESSION_KEY)
+    if not isinstance(stamp, int):
+        return None
+    return timezone.now() - dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+
+
+def factor_is_fresh(request: HttpRequest) -> bool:
+    """Whether a second factor was proved within ``MASIP_STEP_UP_SECONDS``."""
+    age = factor_age(request)
+    return age is not None and age <= dt.timedelta(
+        seconds=settings.MASIP_STEP_UP_SECONDS
+    )
 
 
 def confirmed_authenticator(user: User) -> TOTPDevice | None:

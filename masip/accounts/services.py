@@ -128,6 +128,7 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
         return _failed(request, user, device)
     request.session.cycle_key()
     django_otp.login(request, used)
+    mfa.note_factor(request)
     actor = _user_actor(request, user)
     audit.record(EventType.MFA_VERIFIED, actor=actor, target_type="user")
     if used is not device:
@@ -184,6 +185,7 @@ def mfa_enrol_confirm(
     request.session.cycle_key()
     session_start(request, user)
     django_otp.login(request, device)
+    mfa.note_factor(request)
     audit.record(
         EventType.MFA_ENROLLED,
         actor=_user_actor(request, user),
