@@ -46,3 +46,39 @@ class EventType(models.TextChoices):
         "case.break_glass_not_found",
         "Tried to break the glass: no case has that reference",
     )
+    # Step-up: a fresh second factor before a sensitive action.
+    STEP_UP_VERIFIED = (
+        "step_up.verified",
+        "Confirmed a second factor for a sensitive action",
+    )
+    STEP_UP_FAILED = "step_up.failed", "Entered a wrong code for a sensitive action"
+    SEALED_REVEALED = "sealed.revealed", "Revealed victim location or contact details"
+    EXPORT_CREATED = "export.created", "Exported records"
+    # Conflicts of interest and cases that involve an agency's own staff.
+    CONFLICT_DECLARED = "conflict.declared", "Declared a conflict of interest"
+    CONFLICT_ACCESS_BLOCKED = (
+        "conflict.access_blocked",
+        "Refused access: a declared conflict of interest",
+    )
+    CASE_STAFF_INVOLVED_SET = (
+        "case.staff_involved_set",
+        "Marked the case as involving an agency's staff",
+    )
+    STAFF_INVOLVED_ACCESS_BLOCKED = (
+        "case.staff_involved_blocked",
+        "Refused access: the case involves the user's own agency's staff",
+    )
+    # Insider detection.
+    ALERT_RAISED = "alert.raised", "Raised a security alert"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged", "Acknowledged a security alert"
+    ALERT_CLOSED = "alert.closed", "Closed a security alert with an outcome"
+    # Subject access requests.
+    SAR_RECORDED = "sar.recorded", "Recorded a subject access request"
+    SAR_IDENTITY_VERIFIED = "sar.identity_verified", "Verified the requester's identity"
+    SAR_DRAFT_BUILT = "sar.draft_built", "Built the draft disclosure"
+    SAR_ITEM_REVIEWED = "sar.item_reviewed", "Reviewed an item of a disclosure"
+    SAR_RELEASED = "sar.released", "Released a subject access disclosure"
+    # Keys and second factors.
+    KEYS_ROTATED = "keys.rotated", "Re-encrypted sealed fields under a new key"
+    WEBAUTHN_REGISTERED = "mfa.webauthn_registered", "Registered a security key"
+    WEBAUTHN_REMOVED = "mfa.webauthn_removed", "Removed a security key"
