@@ -279,6 +279,8 @@ class Access:
             items.append({"label": "Audit trail", "href": reverse("audit:event-list")})
         if self.has(Permission.MEMBERSHIP_MANAGE):
             items.append({"label": "Staff", "href": reverse("accounts:staff-list")})
+        if self.has(Permission.RETENTION_REVIEW):
+            items.append({"label": "Retention", "href": reverse("retention:queue")})
         items.append(
             {"label": "Notifications", "href": reverse("accounts:notifications")}
         )

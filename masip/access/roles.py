@@ -86,8 +86,9 @@ ROLES: dict[RoleName, Role] = {
             description=(
                 "Leads a team: everything a case worker does, plus allocating "
                 "workers, sharing cases with other agencies, closing cases, "
-                "reading a case's access log and breaking the glass in an "
-                "emergency."
+                "reading a case's access log, breaking the glass in an "
+                "emergency, and reviewing their agency's closed cases for "
+                "retention or disposal."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -97,6 +98,7 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_CLOSE,
                 P.CASE_ACCESS_LOG_VIEW,
                 P.CASE_BREAK_GLASS,
+                P.RETENTION_REVIEW,
             },
             compartments=_ALL_COMPARTMENTS,
         ),

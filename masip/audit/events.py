@@ -82,3 +82,6 @@ class EventType(models.TextChoices):
     KEYS_ROTATED = "keys.rotated", "Re-encrypted sealed fields under a new key"
     WEBAUTHN_REGISTERED = "mfa.webauthn_registered", "Registered a security key"
     WEBAUTHN_REMOVED = "mfa.webauthn_removed", "Removed a security key"
+    # Retention review and disposal.
+    RETENTION_REVIEWED = "retention.reviewed", "Recorded a retention decision"
+    CASE_DISPOSED = "case.disposed", "Disposed of the case after review"
