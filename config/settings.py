@@ -184,6 +184,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
+    # Browsers report what the policy blocks; masip/core/csp.py counts it.
+    "report-uri": ["/csp-report/"],
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("masip.accounts.urls")),
+    path("", include("masip.core.urls")),
     path("cases/", include("masip.cases.urls")),
     path("cases/<str:reference>/people/", include("masip.people.urls")),
     path("cases/<str:reference>/incidents/", include("masip.incidents.urls")),

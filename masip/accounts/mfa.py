@@ -38,6 +38,7 @@ ALLOWED_UNVERIFIED = frozenset(
         "accounts:health",
         "accounts:mfa-verify",
         "accounts:mfa-enrol",
+        "core:csp-report",
     }
 )
 # When this session last proved a second factor (seconds since the epoch); the
