@@ -90,7 +90,8 @@ REFERRED_DAYS_AGO: dict[str, tuple[int, int]] = {
     CaseStatus.ACCEPTED: (20, 90),
     CaseStatus.ACTIVE: (30, 300),
     CaseStatus.MONITORING: (90, 400),
-    CaseStatus.CLOSED: (120, 500),
+    # Some closed cases are years old, so the retention queue has work in it.
+    CaseStatus.CLOSED: (120, 3200),
 }
 STATUS_WEIGHTS: tuple[tuple[str, int], ...] = (
     (CaseStatus.REFERRED, 10),

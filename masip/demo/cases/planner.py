@@ -120,9 +120,8 @@ class DemoCases(PeoplePlanner, HistoryPlanner, IncidentPlanner):
         started = referred - dt.timedelta(days=rng.randint(14, 240))
         closed = None
         if status == CaseStatus.CLOSED:
-            closed = day_between(
-                rng,
-                referred + dt.timedelta(days=60),
+            closed = min(
+                referred + dt.timedelta(days=rng.randint(60, 400)),
                 self.anchor - dt.timedelta(days=7),
             )
         creator = (
