@@ -82,3 +82,7 @@ class EventType(models.TextChoices):
     KEYS_ROTATED = "keys.rotated", "Re-encrypted sealed fields under a new key"
     WEBAUTHN_REGISTERED = "mfa.webauthn_registered", "Registered a security key"
     WEBAUTHN_REMOVED = "mfa.webauthn_removed", "Removed a security key"
+    WEBAUTHN_SIGN_COUNT_REJECTED = (
+        "mfa.webauthn_sign_count_rejected",
+        "Refused a security key: its signature counter went backwards",
+    )

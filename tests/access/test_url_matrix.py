@@ -32,6 +32,14 @@ SIGNED_IN_ONLY = {
     "accounts:mfa-verify",
     "accounts:mfa-enrol",
     "accounts:mfa-recovery-codes",
+    # Security keys and the sign-in methods page: the user's own account.
+    "accounts:webauthn-enrol",
+    "accounts:webauthn-authenticate-options",
+    "accounts:webauthn-register-options",
+    "accounts:webauthn-add",
+    "accounts:webauthn-remove",
+    "accounts:security",
+    "accounts:security-confirm",
 }
 
 
@@ -74,6 +82,8 @@ def _fill(route: str, cast: Cast) -> str:
     """A concrete path for a route, using the cast's records."""
     values = {
         "<str:reference>": cast.case.reference,
+        # No such security key: the owner-only lookup answers 404.
+        "<int:key_pk>": "0",
         "<uuid:public_id>": str(
             cast.incident.public_id if "incidents/" in route else cast.victim.public_id
         ),
