@@ -87,6 +87,16 @@ def _check_totp(device: TOTPDevice, code: str) -> bool:
     return False
 
 
+def _check_recovery(device: StaticDevice, code: str) -> bool:
+    """A recovery code; as for the app, a refusal for back-off counts a failure."""
+    before = device.throttling_failure_count
+    if device.verify_token(code):
+        return True
+    if device.throttling_failure_count == before:
+        device.throttle_increment()
+    return False
+
+
 def _lock_check(device: TOTPDevice) -> bool:
     """True while locked; a lock that has run out starts the count afresh."""
     if mfa.locked_until(device) is not None:
@@ -121,7 +131,7 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
     used: TOTPDevice | StaticDevice | None = None
     if app is not None and code.isdigit() and len(code) == app.digits:
         used = app if _check_totp(app, code) else None
-    elif recovery is not None and recovery.verify_token(code):
+    elif recovery is not None and _check_recovery(recovery, code):
         used = recovery
         device.throttle_reset()
     elif device is app:
