@@ -5,6 +5,7 @@ reader of config/settings.py sees each knob and its default in one line.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -54,3 +55,32 @@ def env_secret(name: str, *, dev_default: str | None, debug: bool) -> str:
     raise ImproperlyConfigured(
         f"{name} must be set in the environment when DEBUG is off."
     )
+
+
+def webauthn_relying_party_check(*, rp_id: str, origin: str, debug: bool) -> None:
+    """Refuse a WebAuthn relying party that browsers would refuse, or none at all.
+
+    With DEBUG off both must be set; the origin must be https and its host the
+    RP ID or a subdomain of it (WebAuthn's rule for which RP IDs a page may use).
+    """
+    if not rp_id and not origin:
+        if debug:
+            return
+        raise ImproperlyConfigured(
+            "MASIP_WEBAUTHN_RP_ID and MASIP_WEBAUTHN_ORIGIN must be set in the "
+            "environment when DEBUG is off."
+        )
+    parts = urlsplit(origin)
+    host = parts.hostname or ""
+    if not rp_id or not host or parts.path not in {"", "/"}:
+        raise ImproperlyConfigured(
+            "Set both MASIP_WEBAUTHN_RP_ID (a host name, like masip.example.org) "
+            "and MASIP_WEBAUTHN_ORIGIN (like https://masip.example.org)."
+        )
+    if host != rp_id and not host.endswith("." + rp_id):
+        raise ImproperlyConfigured(
+            f"MASIP_WEBAUTHN_ORIGIN's host {host!r} must be MASIP_WEBAUTHN_RP_ID "
+            f"({rp_id!r}) or a subdomain of it."
+        )
+    if parts.scheme != "https" and not (debug and host == "localhost"):
+        raise ImproperlyConfigured("MASIP_WEBAUTHN_ORIGIN must start with https://.")

@@ -12,7 +12,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    webauthn_relying_party_check,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MASIP_VAR_DIR", str(BASE_DIR / "var")))
@@ -233,6 +240,16 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("MASIP_FROM_EMAIL", "masip@localhost")
+
+# WebAuthn relying party (security keys, ADR 0018): the host name credentials
+# are bound to and the exact origin browsers report. Required with DEBUG off;
+# in development both follow the request's host (http://localhost is a
+# secure context to browsers).
+MASIP_WEBAUTHN_RP_ID = env_str("MASIP_WEBAUTHN_RP_ID")
+MASIP_WEBAUTHN_ORIGIN = env_str("MASIP_WEBAUTHN_ORIGIN")
+webauthn_relying_party_check(
+    rp_id=MASIP_WEBAUTHN_RP_ID, origin=MASIP_WEBAUTHN_ORIGIN, debug=DEBUG
+)
 
 # How long a break-the-glass grant and a case share last by default.
 MASIP_BREAK_GLASS_HOURS = env_int("MASIP_BREAK_GLASS_HOURS", 4)

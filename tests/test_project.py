@@ -34,6 +34,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SECRET_KEY": "a" * 20 + "-production-like-secret-key-" + "b" * 30,
         "MASIP_AUDIT_KEY": "production-like-audit-key",
         "DJANGO_ALLOWED_HOSTS": "masip.example.org",
+        "MASIP_WEBAUTHN_RP_ID": "masip.example.org",
+        "MASIP_WEBAUTHN_ORIGIN": "https://masip.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
 
@@ -60,6 +62,8 @@ def test_secure_deployments_use_host_prefixed_cookies(tmp_path):
         "DJANGO_SECRET_KEY": "c" * 60,
         "MASIP_AUDIT_KEY": "production-like-audit-key",
         "DJANGO_ALLOWED_HOSTS": "masip.example.org",
+        "MASIP_WEBAUTHN_RP_ID": "masip.example.org",
+        "MASIP_WEBAUTHN_ORIGIN": "https://masip.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     code = (

@@ -108,3 +108,56 @@ class MfaEnrolForm(MfaCodeForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = "The 6-digit code your authenticator app shows."
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class RecoveryCodeForm(MfaCodeForm):
+    """The typed fallback for an account whose factor is a security key."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Recovery code"
+        self.fields["code"].help_text = "One of the recovery codes you were given."
+        self.fields["code"].error_messages["required"] = "Enter a recovery code."
+
+
+BUTTON_ID = "webauthn-button"
+
+
+class SecurityKeyResponseForm(GovukForm):
+    """The browser's answer from a security key, put in by webauthn.js."""
+
+    credential = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=20_000,
+        error_messages={
+            "required": (
+                "Use your security key: select the button and follow your "
+                "browser's instructions."
+            ),
+            "max_length": "Your security key's answer was not recognised. Try again.",
+        },
+    )
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """Errors about the key's answer point at the button, not the hidden input."""
+        hidden = self["credential"].id_for_label
+        return [
+            (BUTTON_ID if anchor == hidden else anchor, message)
+            for anchor, message in super().error_list()
+        ]
+
+
+class SecurityKeyAddForm(SecurityKeyResponseForm):
+    name = forms.CharField(
+        label="Name for this security key",
+        max_length=64,
+        help_text=(
+            "So you can tell your keys apart, for example: Blue key, or Work laptop."
+        ),
+        error_messages={
+            "required": "Enter a name for this security key.",
+            "max_length": "Name must be 64 characters or fewer.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    field_order = ["name", "credential"]

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from masip.accounts.models import User
+from masip.accounts.models import User, WebAuthnCredential
 
 # Reachable from a signed-in session that has not given its second factor.
 ALLOWED_UNVERIFIED = frozenset(
@@ -39,6 +39,10 @@ ALLOWED_UNVERIFIED = frozenset(
         "accounts:mfa-verify",
         "accounts:mfa-enrol",
         "core:csp-report",
+        # WebAuthn: the security-key half of the two pages above.
+        "accounts:webauthn-enrol",
+        "accounts:webauthn-register-options",
+        "accounts:webauthn-authenticate-options",
     }
 )
 # When this session last proved a second factor (seconds since the epoch); the
@@ -81,6 +85,14 @@ def confirmed_authenticator(user: User) -> TOTPDevice | None:
         user=user, confirmed=True
     ).first()
     return device
+
+
+def has_second_factor(user: User) -> bool:
+    """Whether the user has set up a second factor: an app or a security key."""
+    return (
+        confirmed_authenticator(user) is not None
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def locked_until(device: TOTPDevice) -> dt.datetime | None:
@@ -155,9 +167,10 @@ class MfaRequiredMiddleware:
             and not is_verified(user)
             and not self._allowed(request)
         ):
-            has_device = confirmed_authenticator(user) is not None
             target = reverse(
-                "accounts:mfa-verify" if has_device else "accounts:mfa-enrol"
+                "accounts:mfa-verify"
+                if has_second_factor(user)
+                else "accounts:mfa-enrol"
             )
             if request.method == "GET":
                 target += "?" + urlencode({"next": request.get_full_path()})

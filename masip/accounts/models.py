@@ -8,6 +8,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.db import models
+from django_otp.models import Device
 
 from masip.access.roles import ROLES, AgencyKind, Role, RoleName
 
@@ -166,3 +167,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+
+class WebAuthnCredential(Device):
+    """A security key, platform authenticator or passkey: a second factor.
+
+    A django-otp device, so a session verified with it counts exactly as one
+    verified with the authenticator app (``django_otp.login`` stores its
+    persistent id; ``OTPMiddleware`` sets ``user.otp_device`` from it). It has
+    no typed code: ``verify_token`` keeps django-otp's default answer, False,
+    and only the WebAuthn ceremony (``masip/accounts/webauthn.py``) verifies it.
+    ``name`` (from ``Device``) is the name the user gives it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+"
+    )
+    # The credential id the authenticator chose, base64url without padding
+    # (at most 1023 bytes, so at most 1364 characters).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    # The COSE-encoded public key from the registration.
+    public_key = models.BinaryField()
+    # The authenticator's signature counter; 0 if it keeps none.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField("AAGUID", max_length=36, blank=True)
+    # Backup eligible: a synced passkey rather than a key bound to one device.
+    backup_eligible = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "WebAuthn credential"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="webauthn_credential_unique_name"
+            )
+        ]

@@ -2,8 +2,16 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_static.models import StaticToken
 
-from masip.accounts.models import Agency, Membership, Notification, Team, User
+from masip.accounts.models import (
+    Agency,
+    Membership,
+    Notification,
+    Team,
+    User,
+    WebAuthnCredential,
+)
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -33,3 +41,21 @@ def membership_get_for_admin(*, admin: Membership, pk: int) -> Membership:
 
 def team_list_for_agency(*, agency: Agency) -> QuerySet[Team]:
     return Team.objects.filter(agency=agency)
+
+
+def recovery_codes_left(*, user: User) -> int:
+    """How many of the user's single-use recovery codes are still unused."""
+    count: int = StaticToken.objects.filter(
+        device__user=user, device__confirmed=True
+    ).count()
+    return count
+
+
+def security_key_list(*, user: User) -> list[WebAuthnCredential]:
+    """The user's security keys (WebAuthn credentials), oldest first."""
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True))
+
+
+def security_key_get(*, user: User, pk: int) -> WebAuthnCredential:
+    """One of the user's own security keys; anyone else's answers 404."""
+    return get_object_or_404(WebAuthnCredential, user=user, pk=pk)

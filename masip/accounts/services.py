@@ -87,6 +87,16 @@ def _check_totp(device: TOTPDevice, code: str) -> bool:
     return False
 
 
+def _check_recovery(device: StaticDevice, code: str) -> bool:
+    """A recovery code; as for the app, a refusal for back-off counts a failure."""
+    before = device.throttling_failure_count
+    if device.verify_token(code):
+        return True
+    if device.throttling_failure_count == before:
+        device.throttle_increment()
+    return False
+
+
 def _lock_check(device: TOTPDevice) -> bool:
     """True while locked; a lock that has run out starts the count afresh."""
     if mfa.locked_until(device) is not None:
@@ -102,28 +112,30 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
 
     On success the session is marked verified (django-otp) and given a new key.
     """
-    device = (
+    app = (
         TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     )
+    recovery = (
+        StaticDevice.objects.select_for_update()
+        .filter(user=user, confirmed=True)
+        .first()
+    )
+    # Wrong codes are counted on the app, or on the recovery codes when the
+    # account's factor is a security key (masip/accounts/webauthn.py).
+    device = app or recovery
     if device is None:
         raise DomainError("Set up an authenticator app first.")
     if _lock_check(device):
         return MfaResult.LOCKED
     code = _normalise_code(code)
     used: TOTPDevice | StaticDevice | None = None
-    if code.isdigit() and len(code) == device.digits:
-        used = device if _check_totp(device, code) else None
-    else:
-        recovery = (
-            StaticDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .first()
-        )
-        if recovery is not None and recovery.verify_token(code):
-            used = recovery
-            device.throttle_reset()
-        else:
-            device.throttle_increment()
+    if app is not None and code.isdigit() and len(code) == app.digits:
+        used = app if _check_totp(app, code) else None
+    elif recovery is not None and _check_recovery(recovery, code):
+        used = recovery
+        device.throttle_reset()
+    elif device is app:
+        device.throttle_increment()
     if used is None:
         return _failed(request, user, device)
     request.session.cycle_key()
@@ -131,7 +143,7 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
     mfa.note_factor(request)
     actor = _user_actor(request, user)
     audit.record(EventType.MFA_VERIFIED, actor=actor, target_type="user")
-    if used is not device:
+    if used is recovery:
         audit.record(EventType.RECOVERY_CODE_USED, actor=actor, target_type="user")
     return MfaResult.VERIFIED
 

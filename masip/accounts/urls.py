@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from masip.accounts import staff_views, views
+from masip.accounts import staff_views, views, webauthn_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,6 +14,41 @@ urlpatterns = [
         "sign-in/recovery-codes/",
         views.MfaRecoveryCodesView.as_view(),
         name="mfa-recovery-codes",
+    ),
+    path(
+        "sign-in/set-up/security-key/",
+        webauthn_views.SecurityKeyEnrolView.as_view(),
+        name="webauthn-enrol",
+    ),
+    path(
+        "sign-in/security-key/options/",
+        webauthn_views.AuthenticationOptionsView.as_view(),
+        name="webauthn-authenticate-options",
+    ),
+    path(
+        "account/security/",
+        webauthn_views.SecurityView.as_view(),
+        name="security",
+    ),
+    path(
+        "account/security/confirm/",
+        webauthn_views.SecurityConfirmView.as_view(),
+        name="security-confirm",
+    ),
+    path(
+        "account/security/keys/options/",
+        webauthn_views.RegistrationOptionsView.as_view(),
+        name="webauthn-register-options",
+    ),
+    path(
+        "account/security/keys/add/",
+        webauthn_views.SecurityKeyAddView.as_view(),
+        name="webauthn-add",
+    ),
+    path(
+        "account/security/keys/<int:key_pk>/remove/",
+        webauthn_views.SecurityKeyRemoveView.as_view(),
+        name="webauthn-remove",
     ),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),

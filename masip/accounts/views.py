@@ -8,14 +8,27 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
-from masip.accounts import mfa, selectors, services
-from masip.accounts.forms import MfaCodeForm, MfaEnrolForm, SignInForm
+from masip.accounts import mfa, selectors, services, webauthn
+from masip.accounts.forms import (
+    MfaCodeForm,
+    MfaEnrolForm,
+    RecoveryCodeForm,
+    SecurityKeyResponseForm,
+    SignInForm,
+)
 from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit.events import EventType
 
@@ -123,7 +136,7 @@ WRONG_ENROL_CODE = (
 )
 
 
-def _locked_message() -> str:
+def locked_message() -> str:
     return (
         "There were too many wrong codes. Your account is locked: try again in "
         f"{mfa.lockout_minutes()} minutes."
@@ -131,24 +144,32 @@ def _locked_message() -> str:
 
 
 class MfaVerifyView(View):
-    """The second step of signing in: a code from the app, or a recovery code."""
+    """The second step of signing in.
+
+    With a security key: "Use your security key" (webauthn.js posts its
+    answer in ``credential``). Always: a typed code, from the app or a
+    recovery code, which is also the way in without JavaScript.
+    """
 
     required_permission = None
     template_name = "accounts/mfa_verify.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        if mfa.is_verified(request.user):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        if mfa.is_verified(self.request.user):
             return redirect(mfa.safe_next(request))
-        if mfa.confirmed_authenticator(request.user) is None:
+        if not mfa.has_second_factor(self.request.user):
             return redirect("accounts:mfa-enrol")
-        return self._render(MfaCodeForm())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        return self._render(self._code_form())
 
     def post(self, request: AuthenticatedRequest) -> HttpResponse:
-        if mfa.is_verified(request.user):
-            return redirect(mfa.safe_next(request))
-        if mfa.confirmed_authenticator(request.user) is None:
-            return redirect("accounts:mfa-enrol")
-        form = MfaCodeForm(request.POST)
+        if "credential" in request.POST:
+            return self._post_security_key(request)
+        form = self._code_form(request.POST)
         if not form.is_valid():
             return self._render(form)
         result = services.mfa_verify(
@@ -157,12 +178,41 @@ class MfaVerifyView(View):
         if result is services.MfaResult.VERIFIED:
             return redirect(mfa.safe_next(request))
         locked = result is services.MfaResult.LOCKED
-        form.add_error("code", _locked_message() if locked else WRONG_CODE)
+        form.add_error("code", locked_message() if locked else WRONG_CODE)
         form.describe_fields()
         return self._render(form, status=429 if locked else 200)
 
-    def _render(self, form: MfaCodeForm, status: int = 200) -> HttpResponse:
-        context = {"form": form, "next": self.request.GET.get("next", "")}
+    def _post_security_key(self, request: AuthenticatedRequest) -> HttpResponse:
+        key_form = SecurityKeyResponseForm(request.POST)
+        if key_form.is_valid():
+            result = webauthn.webauthn_sign_in(
+                request, user=request.user, response=key_form.cleaned_data["credential"]
+            )
+            if not result.error:
+                return redirect(mfa.safe_next(request))
+            key_form.add_error("credential", result.error)
+        return self._render(self._code_form(), key_form)
+
+    request: AuthenticatedRequest
+
+    def _code_form(self, data: Any = None) -> MfaCodeForm:
+        if mfa.confirmed_authenticator(self.request.user) is None:
+            return RecoveryCodeForm(data)
+        return MfaCodeForm(data)
+
+    def _render(
+        self,
+        form: MfaCodeForm,
+        key_form: SecurityKeyResponseForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {
+            "form": form,
+            "key_form": key_form or SecurityKeyResponseForm(),
+            "has_keys": bool(selectors.security_key_list(user=self.request.user)),
+            "has_app": mfa.confirmed_authenticator(self.request.user) is not None,
+            "next": self.request.POST.get("next") or self.request.GET.get("next", ""),
+        }
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -193,21 +243,28 @@ class MfaEnrolView(View):
             messages.success(request, "Your authenticator app is set up.")
             return redirect("accounts:mfa-recovery-codes")
         locked = result is services.MfaResult.LOCKED
-        form.add_error("code", _locked_message() if locked else WRONG_ENROL_CODE)
+        form.add_error("code", locked_message() if locked else WRONG_ENROL_CODE)
         form.describe_fields()
         return self._render(form, status=429 if locked else 200)
 
     @staticmethod
     def _refused(request: AuthenticatedRequest) -> HttpResponse | None:
-        """Only an account with no authenticator may set one up here.
+        """Who may set up an authenticator app here.
 
-        A password alone must never replace an existing authenticator.
+        An account with no second factor (first sign-in); or a verified
+        session of an account whose factor is a security key, having proved
+        it recently. A password alone must never add to or replace a factor.
         """
-        if mfa.confirmed_authenticator(request.user) is None:
+        if not mfa.has_second_factor(request.user):
             return None
-        if mfa.is_verified(request.user):
+        if not mfa.is_verified(request.user):
+            return redirect("accounts:mfa-verify")
+        if mfa.confirmed_authenticator(request.user) is not None:
             return redirect(settings.LOGIN_REDIRECT_URL)
-        return redirect("accounts:mfa-verify")
+        if not mfa.factor_is_fresh(request):
+            target = reverse("accounts:security-confirm")
+            return redirect(f"{target}?{urlencode({'next': request.path})}")
+        return None
 
     request: AuthenticatedRequest
 
@@ -215,6 +272,7 @@ class MfaEnrolView(View):
         device = services.mfa_enrol_device(user=self.request.user)
         context = {
             "form": form,
+            "first_factor": not mfa.has_second_factor(self.request.user),
             "secret": mfa.secret_grouped(device),
             "qr_code": mfa.qr_code_data_uri(mfa.otpauth_url(device)),
         }

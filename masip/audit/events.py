@@ -85,3 +85,7 @@ class EventType(models.TextChoices):
     # Retention review and disposal.
     RETENTION_REVIEWED = "retention.reviewed", "Recorded a retention decision"
     CASE_DISPOSED = "case.disposed", "Disposed of the case after review"
+    WEBAUTHN_SIGN_COUNT_REJECTED = (
+        "mfa.webauthn_sign_count_rejected",
+        "Refused a security key: its signature counter went backwards",
+    )

@@ -33,6 +33,14 @@ SIGNED_IN_ONLY = {
     "accounts:mfa-enrol",
     "accounts:mfa-recovery-codes",
     "core:csp-report",
+    # Security keys and the sign-in methods page: the user's own account.
+    "accounts:webauthn-enrol",
+    "accounts:webauthn-authenticate-options",
+    "accounts:webauthn-register-options",
+    "accounts:webauthn-add",
+    "accounts:webauthn-remove",
+    "accounts:security",
+    "accounts:security-confirm",
 }
 
 
@@ -75,6 +83,8 @@ def _fill(route: str, cast: Cast) -> str:
     """A concrete path for a route, using the cast's records."""
     values = {
         "<str:reference>": cast.case.reference,
+        # No such security key: the owner-only lookup answers 404.
+        "<int:key_pk>": "0",
         "<uuid:public_id>": str(
             cast.incident.public_id if "incidents/" in route else cast.victim.public_id
         ),
