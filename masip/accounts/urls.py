@@ -15,6 +15,7 @@ urlpatterns = [
         views.MfaRecoveryCodesView.as_view(),
         name="mfa-recovery-codes",
     ),
+    path("sign-in/confirm/", views.StepUpConfirmView.as_view(), name="step-up"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("healthz/", views.HealthView.as_view(), name="health"),

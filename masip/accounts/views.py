@@ -10,11 +10,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
-from masip.accounts import mfa, selectors, services
+from masip.accounts import mfa, selectors, services, stepup
 from masip.accounts.forms import MfaCodeForm, MfaEnrolForm, SignInForm
 from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit.events import EventType
@@ -231,3 +232,35 @@ class MfaRecoveryCodesView(View):
         if not codes:
             return redirect(settings.LOGIN_REDIRECT_URL)
         return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
+
+
+class StepUpConfirmView(View):
+    """Confirm it is you, then go back to the page that asked (``?next=``).
+
+    For step-up flows that prefer a redirect to a field on their own form
+    (``masip.accounts.stepup.require_fresh`` sends users here).
+    """
+
+    required_permission = None  # any signed-in user may prove their own factor
+    template_name = "accounts/step_up.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        form = stepup.StepUpForm(request=request)
+        if not form.needs_step_up:
+            return redirect(self._next())
+        return self._render(form)
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        form = stepup.StepUpForm(request.POST, request=request)
+        if form.is_valid() and stepup.confirm(form, action=self._next()):
+            return redirect(self._next())
+        return self._render(form)
+
+    def _next(self) -> str:
+        return stepup.safe_next(self.request, reverse(settings.LOGIN_REDIRECT_URL))
+
+    request: AuthenticatedRequest
+
+    def _render(self, form: stepup.StepUpForm) -> HttpResponse:
+        context = {"form": form, "next": self._next()}
+        return render(self.request, self.template_name, context)

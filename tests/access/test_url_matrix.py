@@ -32,6 +32,7 @@ SIGNED_IN_ONLY = {
     "accounts:mfa-verify",
     "accounts:mfa-enrol",
     "accounts:mfa-recovery-codes",
+    "accounts:step-up",
 }
 
 
