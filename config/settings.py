@@ -162,6 +162,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 MASIP_SESSION_MAX_HOURS = env_int("MASIP_SESSION_MAX_HOURS", 10)
 # Step-up: the sensitive actions need a second factor proved this recently.
 MASIP_STEP_UP_SECONDS = env_int("MASIP_STEP_UP_SECONDS", 300)
+# How long a reveal of a case's victim location and contact details lasts.
+MASIP_REVEAL_MINUTES = env_int("MASIP_REVEAL_MINUTES", 15)
 SECURE = env_bool("MASIP_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE

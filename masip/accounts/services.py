@@ -148,6 +148,65 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
     return MfaResult.VERIFIED
 
 
+@transaction.atomic
+def step_up_verify(
+    request: HttpRequest,
+    *,
+    user: User,
+    code: str,
+    action: str,
+    actor: audit.AuditActor | None = None,
+    case_reference: str = "",
+) -> MfaResult:
+    """Check a code from the authenticator app before a sensitive action.
+
+    Only the authenticator app counts: a recovery code is refused (and counted
+    as a wrong code), because recovery codes exist to get back into an account,
+    not to authorise a reveal, an export or a release (``masip.accounts.stepup``
+    says why). Wrong codes count towards the same lockout as signing in; the
+    attempt that reaches the limit also ends every session of the user, since
+    whoever is at the keyboard has shown they do not hold the factor.
+
+    On success the session's factor is stamped fresh (``mfa.note_factor``).
+    Audited as ``STEP_UP_VERIFIED`` or ``STEP_UP_FAILED`` with ``action`` as
+    the target, by ``actor`` (the case actor, with agency and role) if given.
+    """
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    )
+    if device is None:
+        raise DomainError("Set up an authenticator app first.")
+    if _lock_check(device):
+        return MfaResult.LOCKED
+    who = actor or _user_actor(request, user)
+
+    def outcome(event_type: EventType) -> None:
+        audit.record(
+            event_type,
+            actor=who,
+            target_type="step_up",
+            target_id=action[:64],
+            case_reference=case_reference,
+        )
+
+    code = _normalise_code(code)
+    if code.isdigit() and len(code) == device.digits:
+        verified = _check_totp(device, code)
+    else:
+        device.throttle_increment()
+        verified = False
+    if verified:
+        mfa.note_factor(request)
+        outcome(EventType.STEP_UP_VERIFIED)
+        return MfaResult.VERIFIED
+    outcome(EventType.STEP_UP_FAILED)
+    if mfa.locked_until(device) is not None:
+        audit.record(EventType.SIGN_IN_LOCKED, actor=who, target_type="user")
+        sessions_end_everywhere(user)
+        return MfaResult.LOCKED
+    return MfaResult.WRONG
+
+
 def mfa_enrol_device(*, user: User) -> TOTPDevice:
     """The authenticator being set up: the user's unconfirmed one, or a new one."""
     device: TOTPDevice | None = TOTPDevice.objects.filter(

@@ -50,6 +50,7 @@ urlpatterns = [
         webauthn_views.SecurityKeyRemoveView.as_view(),
         name="webauthn-remove",
     ),
+    path("sign-in/confirm/", views.StepUpConfirmView.as_view(), name="step-up"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("healthz/", views.HealthView.as_view(), name="health"),

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
-from masip.accounts import mfa, selectors, services, webauthn
+from masip.accounts import mfa, selectors, services, stepup, webauthn
 from masip.accounts.forms import (
     MfaCodeForm,
     MfaEnrolForm,
@@ -289,3 +289,35 @@ class MfaRecoveryCodesView(View):
         if not codes:
             return redirect(settings.LOGIN_REDIRECT_URL)
         return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
+
+
+class StepUpConfirmView(View):
+    """Confirm it is you, then go back to the page that asked (``?next=``).
+
+    For step-up flows that prefer a redirect to a field on their own form
+    (``masip.accounts.stepup.require_fresh`` sends users here).
+    """
+
+    required_permission = None  # any signed-in user may prove their own factor
+    template_name = "accounts/step_up.html"
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        form = stepup.StepUpForm(request=request)
+        if not form.needs_step_up:
+            return redirect(self._next())
+        return self._render(form)
+
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        form = stepup.StepUpForm(request.POST, request=request)
+        if form.is_valid() and stepup.confirm(form, action=self._next()):
+            return redirect(self._next())
+        return self._render(form)
+
+    def _next(self) -> str:
+        return stepup.safe_next(self.request, reverse(settings.LOGIN_REDIRECT_URL))
+
+    request: AuthenticatedRequest
+
+    def _render(self, form: stepup.StepUpForm) -> HttpResponse:
+        context = {"form": form, "next": self._next()}
+        return render(self.request, self.template_name, context)

@@ -53,6 +53,10 @@ class EventType(models.TextChoices):
     )
     STEP_UP_FAILED = "step_up.failed", "Entered a wrong code for a sensitive action"
     SEALED_REVEALED = "sealed.revealed", "Revealed victim location or contact details"
+    SEALED_REVEAL_ENDED = (
+        "sealed.reveal_ended",
+        "Ended a reveal of victim location or contact details",
+    )
     EXPORT_CREATED = "export.created", "Exported records"
     # Conflicts of interest and cases that involve an agency's own staff.
     CONFLICT_DECLARED = "conflict.declared", "Declared a conflict of interest"

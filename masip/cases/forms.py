@@ -8,8 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from masip.access.models import RevealReason
 from masip.access.permissions import Compartment
 from masip.accounts.models import Agency, User
+from masip.accounts.stepup import StepUpFormMixin
 from masip.cases.models import (
     STATUS_TRANSITIONS,
     CaseNote,
@@ -26,6 +28,8 @@ from masip.core.forms import GovukDateField, GovukForm, VersionField, form_field
 SHARE_DAYS_DEFAULT = 90
 PURPOSE_MIN = 10
 BREAK_GLASS_REASON_MIN = 20
+REVEAL_DETAIL_MIN = 10
+REVEAL_DETAIL_MAX = 1000
 
 
 def _required(message: str) -> dict[str, str]:
@@ -300,7 +304,9 @@ class PurposeForm(GovukForm):
     )
 
 
-class BreakGlassForm(GovukForm):
+class BreakGlassForm(StepUpFormMixin, GovukForm):
+    """Emergency access; asks for a fresh authenticator code when stale."""
+
     reference = forms.CharField(
         label="Case reference",
         help_text="For example, STK-7K3M-9QXR",
@@ -332,6 +338,35 @@ class BreakGlassForm(GovukForm):
 
     def clean_reference(self) -> str:
         return self.cleaned_data["reference"].strip().upper()
+
+
+class RevealForm(StepUpFormMixin, GovukForm):
+    """Why the user reveals victim details; a fresh code when stale."""
+
+    reason = forms.ChoiceField(
+        label="Why do you need to see them?",
+        choices=RevealReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select why you need to see the victim's details.",
+            "invalid_choice": "Select why you need to see the victim's details.",
+        },
+    )
+    detail = forms.CharField(
+        label="Give details",
+        help_text=(
+            "For example, what you are about to do with them. This is kept with "
+            "the record of your reveal, which the lead agency can review."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=REVEAL_DETAIL_MIN,
+        max_length=REVEAL_DETAIL_MAX,
+        error_messages={
+            "required": "Enter details of why you need to see them.",
+            "min_length": f"Details must be {REVEAL_DETAIL_MIN} characters or more.",
+            "max_length": f"Details must be {REVEAL_DETAIL_MAX} characters or fewer.",
+        },
+    )
 
 
 class CaseFilterForm(forms.Form):

@@ -8,6 +8,7 @@ from masip.cases.views import (
     case,
     lists,
     notes,
+    reveal,
     sharing,
     workflow,
 )
@@ -46,6 +47,12 @@ urlpatterns = [
         "<str:reference>/access-log/",
         access_log.AccessLogView.as_view(),
         name="access-log",
+    ),
+    path("<str:reference>/reveal/", reveal.RevealView.as_view(), name="reveal"),
+    path(
+        "<str:reference>/reveal/end/",
+        reveal.RevealEndView.as_view(),
+        name="reveal-end",
     ),
     path(
         "<str:reference>/purpose/",

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from masip.access.permissions import Compartment, Permission
+from masip.access import reveal
+from masip.access.permissions import Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
 from masip.core.conflicts import conflict_rows, resubmittable_form
@@ -29,30 +31,47 @@ class IncidentRow:
     incident: Incident
     when: str
     location_withheld: bool
+    # Withheld only until the user reveals victim details (they may).
+    location_masked: bool
 
 
-def _row(incident: Incident, *, sees_location: bool) -> IncidentRow:
+def _row(incident: Incident, *, sealed: reveal.SealedState) -> IncidentRow:
+    hidden = incident.location_is_restricted and not sealed.shown
     return IncidentRow(
         incident=incident,
         when=selectors.incident_when(incident),
-        location_withheld=incident.location_is_restricted and not sees_location,
+        location_withheld=hidden,
+        location_masked=hidden and sealed.masked,
     )
 
 
 class _IncidentView(CaseView):
     tab = "incidents"
 
+    @cached_property
+    def sealed(self) -> reveal.SealedState:
+        """Whether restricted locations are withheld, masked or shown to this user."""
+        return reveal.victim_contact(self.access, self.case)
+
     @property
     def sees_location(self) -> bool:
-        return self.case_access.sees(Compartment.VICTIM_CONTACT)
+        """Restricted locations are shown: granted and revealed."""
+        return self.sealed.shown
+
+    @property
+    def may_restrict(self) -> bool:
+        """Whether the user may mark a location restricted (revealed or not)."""
+        return self.sealed.granted
+
+    def page(self, template: str, **extra: Any) -> HttpResponse:
+        return render(
+            self.request, template, self.case_context(sealed=self.sealed, **extra)
+        )
 
     def timeline_url(self) -> str:
         return reverse(
             "incidents:incident-list", kwargs={"reference": self.case.reference}
         )
-
-    def page(self, template: str, **extra: Any) -> HttpResponse:
-        return render(self.request, template, self.case_context(**extra))
 
 
 class IncidentListView(_IncidentView):
@@ -67,6 +86,7 @@ class IncidentListView(_IncidentView):
             channel=chosen.get("channel", ""),
         )
         page = paginate(incidents, params=request.GET, per_page=TIMELINE_PAGE_SIZE)
+        rows = [_row(i, sealed=self.sealed) for i in page]
         return self.page(
             "incidents/incident_list.html",
             filters=filters,
@@ -74,7 +94,8 @@ class IncidentListView(_IncidentView):
             pattern=selectors.incident_pattern(case=self.case),
             page=page,
             page_links=page_links(page, request.GET),
-            rows=[_row(i, sees_location=self.sees_location) for i in page],
+            rows=rows,
+            any_masked=any(row.location_masked for row in rows),
         )
 
 
@@ -95,7 +116,7 @@ class IncidentRecordView(_IncidentView):
         return redirect(self.timeline_url())
 
     def _form(self, data: Any = None) -> IncidentForm:
-        return IncidentForm(data, may_restrict=self.sees_location)
+        return IncidentForm(data, may_restrict=self.may_restrict)
 
 
 class IncidentDetailView(_IncidentView):
@@ -111,7 +132,7 @@ class IncidentDetailView(_IncidentView):
         return self.page(
             "incidents/incident_detail.html",
             incident=incident,
-            row=_row(incident, sees_location=self.sees_location),
+            row=_row(incident, sealed=self.sealed),
         )
 
 
@@ -153,7 +174,7 @@ class IncidentEditView(_IncidentView):
         # A location the user may not see is left out of the form altogether.
         show = self.sees_location or not incident.location_is_restricted
         return IncidentEditForm(
-            may_restrict=self.sees_location, show_location=show, **kwargs
+            may_restrict=self.may_restrict, show_location=show, **kwargs
         )
 
     def _conflict(self, incident: Incident, exc: StaleEditError) -> HttpResponse:

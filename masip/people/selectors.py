@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from masip.access.permissions import Compartment
-from masip.access.policy import Access, CaseAccess
+from masip.access.policy import Access
+from masip.access.reveal import SealedState
 from masip.cases.models import Case, CaseParticipant, ParticipantRole
 from masip.people.models import (
     Address,
@@ -146,8 +146,21 @@ class PersonContacts:
     identifiers: list[PersonIdentifier]
     safe_contact: SafeContactPreference | None
     sees_victim_contact: bool
+    # Granted but not revealed: offer the reveal rather than say "withheld".
+    masked: bool = False
     withheld_addresses: int = 0
     withheld_identifiers: int = 0
+    # Masked only: whether there are safe-contact preferences to reveal.
+    safe_contact_hidden: bool = False
+
+    @property
+    def anything_hidden(self) -> bool:
+        """Masked, and there is something to reveal on this person."""
+        return self.masked and bool(
+            self.withheld_addresses
+            or self.withheld_identifiers
+            or self.safe_contact_hidden
+        )
 
     @property
     def safe_channel_labels(self) -> list[str]:
@@ -170,13 +183,13 @@ class PersonContacts:
         return _count_label(self.withheld_identifiers, "identifier", "identifiers")
 
 
-def person_contacts(*, person: Person, case_access: CaseAccess) -> PersonContacts:
-    """The person's addresses, identifiers and safe-contact preferences, as
-    far as the user's compartments allow: sealed items are counted, not returned."""
-    sees = case_access.sees(Compartment.VICTIM_CONTACT)
+def person_contacts(*, person: Person, sealed: SealedState) -> PersonContacts:
+    """The person's addresses, identifiers and safe-contact preferences, as far
+    as the user may see them now: sealed items are counted, not returned,
+    unless ``sealed`` is shown (granted the compartment *and* revealed)."""
     addresses = list(Address.objects.filter(person=person))
     identifiers = list(PersonIdentifier.objects.filter(person=person))
-    if sees:
+    if sealed.shown:
         safe_contact = SafeContactPreference.objects.filter(person=person).first()
         return PersonContacts(
             addresses, identifiers, safe_contact, sees_victim_contact=True
@@ -186,6 +199,9 @@ def person_contacts(*, person: Person, case_access: CaseAccess) -> PersonContact
         identifiers=[i for i in identifiers if not i.is_restricted],
         safe_contact=None,
         sees_victim_contact=False,
+        masked=sealed.masked,
+        safe_contact_hidden=sealed.masked
+        and SafeContactPreference.objects.filter(person=person).exists(),
         withheld_addresses=sum(a.is_restricted for a in addresses),
         withheld_identifiers=sum(i.is_restricted for i in identifiers),
     )

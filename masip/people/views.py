@@ -2,6 +2,7 @@
 
 import uuid
 from abc import ABCMeta, abstractmethod
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -9,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from masip.access.permissions import Compartment, Permission
+from masip.access import reveal
+from masip.access.permissions import Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
 from masip.core.conflicts import conflict_rows, resubmittable_form
@@ -105,6 +108,11 @@ class _PersonView(CaseView):
     tab = "people"
     person: Person
 
+    @cached_property
+    def sealed(self) -> reveal.SealedState:
+        """Whether this user sees the case's victim contact details now."""
+        return reveal.victim_contact(self.access, self.case)
+
     def load_person(self, public_id: uuid.UUID) -> Person:
         self.person = selectors.person_get_in_case(case=self.case, public_id=public_id)
         return self.person
@@ -132,9 +140,8 @@ class PersonDetailView(_PersonView):
             "people/person_detail.html",
             aliases=list(person.aliases.all()),
             roles=selectors.person_roles_in_case(case=self.case, person=person),
-            contacts=selectors.person_contacts(
-                person=person, case_access=self.case_access
-            ),
+            contacts=selectors.person_contacts(person=person, sealed=self.sealed),
+            sealed=self.sealed,
             other_cases=selectors.person_other_cases(
                 access=self.access, case=self.case, person=person
             ),
@@ -196,9 +203,7 @@ class _ContactAddView(_PersonView, metaclass=ABCMeta):
         return redirect(self.detail_url())
 
     def _form(self, data: Any = None) -> AddressForm | IdentifierForm:
-        return self.form_class(
-            data, may_restrict=self.case_access.sees(Compartment.VICTIM_CONTACT)
-        )
+        return self.form_class(data, may_restrict=self.sealed.granted)
 
 
 class AddressAddView(_ContactAddView):
@@ -224,17 +229,29 @@ class IdentifierAddView(_ContactAddView):
 
 
 class SafeContactEditView(_PersonView):
-    """Safe-contact preferences: only for users who see victim contact details."""
+    """Safe-contact preferences: only for users who see victim contact details.
+
+    Refused (403) without the compartment; with it, the form (which shows the
+    current preferences) waits until the user has revealed them.
+    """
 
     required_permission = Permission.PERSON_EDIT
 
     def load_person(self, public_id: uuid.UUID) -> Person:
-        if not self.case_access.sees(Compartment.VICTIM_CONTACT):
+        if self.sealed.withheld:
             raise PermissionDenied
         return super().load_person(public_id)
 
+    def _reveal_first(self) -> HttpResponse | None:
+        if not self.sealed.masked:
+            return None
+        target = reverse("cases:reveal", kwargs={"reference": self.case.reference})
+        return redirect(f"{target}?{urlencode({'next': self.request.path})}")
+
     def get(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         person = self.load_person(public_id)
+        if (reveal_first := self._reveal_first()) is not None:
+            return reveal_first
         current = selectors.safe_contact_get(person=person)
         initial = (
             {
@@ -250,6 +267,13 @@ class SafeContactEditView(_PersonView):
 
     def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         person = self.load_person(public_id)
+        if (reveal_first := self._reveal_first()) is not None:
+            messages.info(
+                request,
+                "Your reveal ended before you saved, so nothing was changed. Reveal "
+                "the details again, then make your change.",
+            )
+            return reveal_first
         form = SafeContactForm(request.POST)
         if not form.is_valid():
             return self.page("people/safe_contact_edit.html", form=form)

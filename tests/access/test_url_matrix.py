@@ -41,6 +41,7 @@ SIGNED_IN_ONLY = {
     "accounts:webauthn-remove",
     "accounts:security",
     "accounts:security-confirm",
+    "accounts:step-up",
 }
 
 

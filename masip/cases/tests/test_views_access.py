@@ -1,11 +1,15 @@
 """Who reaches the case pages: 404 out of reach, 403 without the verb, purpose
 of access, and break-the-glass."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from masip.access.actors import PURPOSE_SESSION_PREFIX
 from masip.accounts.models import Notification
+from masip.accounts.tests.factories import authenticator_for, totp_code
+from masip.accounts.tests.stepup_helpers import factor_proved
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.cases.models import BreakGlassGrant, CaseAllocation, CaseShare
@@ -167,15 +171,16 @@ def test_worker_without_purpose_role_opens_case_directly(cast, client_for):
 REASON = "Caller reports the perpetrator is outside the victim's home now."
 
 
-def break_glass(client, reference):
+def break_glass(client, reference, **extra):
     return client.post(
         reverse("cases:break-glass"),
-        {"reference": reference, "reason": REASON, "confirm": "on"},
+        {"reference": reference, "reason": REASON, "confirm": "on", **extra},
     )
 
 
 def test_break_glass_grants_access_and_notifies_lead_managers(cast, client_for):
     client = client_for("outsider_manager")
+    factor_proved(client)
     assert client.get(case_url("case-detail", cast.case)).status_code == 404
 
     response = break_glass(client, cast.case.reference.lower())
@@ -192,19 +197,66 @@ def test_break_glass_grants_access_and_notifies_lead_managers(cast, client_for):
 
 
 def test_break_glass_on_visible_case_just_redirects(cast, client_for):
-    response = break_glass(client_for("lead_manager"), cast.case.reference)
+    client = client_for("lead_manager")
+    factor_proved(client)
+
+    response = break_glass(client, cast.case.reference)
 
     assert response.status_code == 302
     assert not BreakGlassGrant.objects.exists()
 
 
 def test_break_glass_unknown_reference_is_refused_and_audited(cast, client_for):
-    response = break_glass(client_for("outsider_manager"), "STK-ZZZZ-ZZZZ")
+    client = client_for("outsider_manager")
+    factor_proved(client)
+
+    response = break_glass(client, "STK-ZZZZ-ZZZZ")
 
     assert response.status_code == 200
     assert "No case has that reference." in response.text
     event = AuditEvent.objects.get(event_type=EventType.CASE_BREAK_GLASS_NOT_FOUND)
     assert event.target_id == "STK-ZZZZ-ZZZZ"
+
+
+def test_break_glass_with_a_stale_factor_asks_for_a_code(cast, client_for):
+    client = client_for("outsider_manager")
+    factor_proved(client, ago=dt.timedelta(minutes=6))
+
+    page = client.get(reverse("cases:break-glass"))
+    response = break_glass(client, cast.case.reference)
+
+    assert "Code from your authenticator app" in page.text
+    assert response.status_code == 200
+    assert "Enter the code from your authenticator app." in response.text
+    assert not BreakGlassGrant.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=EventType.CASE_BREAK_GLASS)
+
+
+def test_break_glass_with_a_wrong_code_is_refused_and_audited(cast, client_for):
+    client = client_for("outsider_manager")
+
+    response = break_glass(client, cast.case.reference, step_up_code="000000")
+
+    assert response.status_code == 200
+    assert "The code is not correct." in response.text
+    assert 'value="000000"' not in response.text
+    assert not BreakGlassGrant.objects.exists()
+    failed = AuditEvent.objects.get(event_type=EventType.STEP_UP_FAILED)
+    assert failed.target_id == "case.break_glass"
+    assert failed.agency_label == "Police B"
+
+
+def test_break_glass_with_a_right_code_opens_the_case(cast, client_for):
+    client = client_for("outsider_manager")
+    code = totp_code(authenticator_for(cast.outsider_manager))
+
+    response = break_glass(client, cast.case.reference, step_up_code=code)
+
+    assert response.status_code == 302
+    assert BreakGlassGrant.objects.filter(user=cast.outsider_manager).exists()
+    assert AuditEvent.objects.filter(
+        event_type=EventType.STEP_UP_VERIFIED, target_id="case.break_glass"
+    ).exists()
 
 
 def test_break_glass_requires_reason_and_confirmation(cast, client_for):

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from masip.access.actors import PURPOSE_SESSION_PREFIX
 from masip.access.permissions import Permission as P
 from masip.access.views import CaseView, GlobalView
+from masip.accounts import stepup
 from masip.cases import selectors, services
 from masip.cases.forms import BreakGlassForm, PurposeForm
 from masip.cases.views._base import case_url
@@ -55,21 +56,25 @@ class BreakGlassView(GlobalView):
         return render(self.request, "cases/break_glass.html", context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(BreakGlassForm())
+        return self._render(BreakGlassForm(request=request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = BreakGlassForm(request.POST)
-        if not form.is_valid():
+        form = BreakGlassForm(request.POST, request=request)
+        actor = self.actor()
+        if not (
+            form.is_valid()
+            and stepup.confirm(form, action="case.break_glass", actor=actor)
+        ):
             return self._render(form)
         reference, reason = form.cleaned_data["reference"], form.cleaned_data["reason"]
         case = selectors.case_get_for_break_glass(reference)
         if case is None:
             services.case_break_glass_not_found(
-                actor=self.actor(), reference=reference, reason=reason
+                actor=actor, reference=reference, reason=reason
             )
             form.add_error("reference", "No case has that reference.")
             return self._render(form)
         if not self.access.case_access(case).reaches:
-            services.case_break_glass(actor=self.actor(), case=case, reason=reason)
+            services.case_break_glass(actor=actor, case=case, reason=reason)
             messages.success(request, f"Emergency access to {case.reference} granted.")
         return redirect(case_url(case.reference))

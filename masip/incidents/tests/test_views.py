@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.access.tests.factories import reveal_for
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.incidents import services
@@ -113,8 +114,11 @@ def test_partner_sees_location_withheld_marker(cast, client_for):
 
 
 @pytest.mark.parametrize("persona", ["lead_worker", "advocate"])
-def test_victim_contact_holders_see_restricted_locations(cast, client_for, persona):
+def test_victim_contact_holders_see_restricted_locations_once_revealed(
+    cast, client_for, persona
+):
     client = client_for(persona)
+    reveal_for(cast.persona(persona), cast.case)
 
     timeline = client.get(_url("incident-list", cast.case)).content.decode()
     detail = client.get(
@@ -123,6 +127,24 @@ def test_victim_contact_holders_see_restricted_locations(cast, client_for, perso
 
     assert LOCATION in timeline
     assert LOCATION in detail
+
+
+@pytest.mark.parametrize("persona", ["lead_worker", "advocate"])
+def test_victim_contact_holders_see_restricted_locations_masked(
+    cast, client_for, persona
+):
+    client = client_for(persona)
+
+    pages = [
+        client.get(_url("incident-list", cast.case)).content.decode(),
+        client.get(_url("incident-detail", cast.case, cast.incident)).content.decode(),
+        client.get(_url("incident-edit", cast.case, cast.incident)).content.decode(),
+    ]
+
+    for html in pages:
+        assert LOCATION not in html
+        assert "Reveal victim location and contact details" in html
+        assert "location hidden" in html.lower()
 
 
 def test_standard_location_is_shown_to_everyone(cast, client_for):

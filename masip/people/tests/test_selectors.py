@@ -5,7 +5,9 @@ import uuid
 import pytest
 from django.http import Http404
 
+from masip.access import reveal
 from masip.access.policy import Access
+from masip.access.tests.factories import reveal_for
 from masip.cases.models import ParticipantRole
 from masip.cases.tests.factories import CaseFactory, CaseParticipantFactory
 from masip.people import selectors
@@ -108,10 +110,12 @@ def test_person_contacts_without_compartment_counts_instead_of_returning(cast):
     PersonIdentifierFactory(
         person=cast.victim, confidentiality=Confidentiality.STANDARD
     )
-    access = Access(cast.partner_worker).case_access(cast.case)
+    sealed = reveal.victim_contact(Access(cast.partner_worker), cast.case)
 
-    contacts = selectors.person_contacts(person=cast.victim, case_access=access)
+    contacts = selectors.person_contacts(person=cast.victim, sealed=sealed)
 
+    assert not contacts.masked
+    assert not contacts.anything_hidden
     assert all(not a.is_restricted for a in contacts.addresses)
     assert len(contacts.addresses) == 1
     assert contacts.withheld_addresses_label == "2 addresses"
@@ -119,10 +123,33 @@ def test_person_contacts_without_compartment_counts_instead_of_returning(cast):
     assert contacts.safe_contact is None
 
 
-def test_person_contacts_with_compartment_returns_everything(cast):
-    access = Access(cast.advocate).case_access(cast.case)
+def test_person_contacts_with_compartment_but_no_reveal_are_masked(cast):
+    sealed = reveal.victim_contact(Access(cast.advocate), cast.case)
 
-    contacts = selectors.person_contacts(person=cast.victim, case_access=access)
+    contacts = selectors.person_contacts(person=cast.victim, sealed=sealed)
+
+    assert contacts.masked
+    assert contacts.anything_hidden
+    assert contacts.addresses == contacts.identifiers == []
+    assert contacts.withheld_addresses_label == "1 address"
+    assert contacts.safe_contact is None
+    assert contacts.safe_contact_hidden
+
+
+def test_person_contacts_masked_with_nothing_sealed_hides_nothing(cast):
+    sealed = reveal.victim_contact(Access(cast.advocate), cast.case)
+
+    contacts = selectors.person_contacts(person=cast.perpetrator, sealed=sealed)
+
+    assert contacts.masked
+    assert not contacts.anything_hidden
+
+
+def test_person_contacts_revealed_returns_everything(cast):
+    reveal_for(cast.advocate, cast.case)
+    sealed = reveal.victim_contact(Access(cast.advocate), cast.case)
+
+    contacts = selectors.person_contacts(person=cast.victim, sealed=sealed)
 
     assert [a.line_1 for a in contacts.addresses] == ["1 Sealed Street"]
     assert contacts.safe_contact.code_word == "Bluebell"

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from masip.access.tests.factories import reveal_for
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.cases.models import CaseParticipant
@@ -110,13 +111,72 @@ def test_partner_never_sees_victim_contact_on_any_people_page(cast, client_for):
 
 
 @pytest.mark.parametrize("persona", ["lead_worker", "advocate"])
-def test_victim_contact_holders_see_contact_details(cast, client_for, persona):
+def test_victim_contact_holders_see_contact_details_once_revealed(
+    cast, client_for, persona
+):
     client = client_for(persona)
+    reveal_for(cast.persona(persona), cast.case)
 
     html = client.get(_url("person-detail", cast.case, cast.victim)).content.decode()
 
     for secret in SEALED:
         assert secret in html
+
+
+@pytest.mark.parametrize("persona", ["lead_worker", "advocate"])
+def test_victim_contact_holders_see_them_masked_until_revealed(
+    cast, client_for, persona
+):
+    client = client_for(persona)
+
+    html = client.get(_url("person-detail", cast.case, cast.victim)).content.decode()
+
+    for secret in SEALED:
+        assert secret not in html
+    assert "Reveal victim location and contact details" in html
+    assert "1 address hidden" in html
+    assert "1 identifier hidden" in html
+    assert "Safe-contact preferences hidden" in html
+    assert "not granted this compartment" not in html
+
+
+def test_person_with_nothing_sealed_offers_no_reveal(cast, client_for):
+    html = (
+        client_for("advocate")
+        .get(_url("person-detail", cast.case, cast.perpetrator))
+        .content.decode()
+    )
+
+    assert "Reveal victim location and contact details" not in html
+
+
+def test_revealed_person_page_offers_end_reveal(cast, client_for):
+    reveal_for(cast.advocate, cast.case)
+
+    html = (
+        client_for("advocate")
+        .get(_url("person-detail", cast.case, cast.victim))
+        .content.decode()
+    )
+
+    assert "End reveal" in html
+    assert "Reveal victim location and contact details" not in html
+
+
+def test_safe_contact_edit_before_reveal_goes_to_the_reveal_page(cast, client_for):
+    client = client_for("advocate")
+    url = _url("safe-contact-edit", cast.case, cast.victim)
+
+    shown = client.get(url)
+    saved = client.post(url, _safe_contact_data(code_word="Foxglove"))
+
+    reveal_url = reverse("cases:reveal", kwargs={"reference": cast.case.reference})
+    assert shown.status_code == saved.status_code == 302
+    assert shown.url.startswith(reveal_url + "?next=")
+    assert saved.url.startswith(reveal_url + "?next=")
+    assert SafeContactPreference.objects.get(person=cast.victim).code_word == (
+        "Bluebell"
+    )
 
 
 def test_person_detail_without_compartment_shows_withheld_counts(cast, client_for):
@@ -453,6 +513,7 @@ def test_identifier_add_bad_phone_shows_error(cast, client_for):
 
 def test_safe_contact_edit_shows_current_and_saves(cast, client_for):
     client = client_for("advocate")
+    reveal_for(cast.advocate, cast.case)
     url = _url("safe-contact-edit", cast.case, cast.victim)
 
     form_html = client.get(url).content.decode()
@@ -479,6 +540,7 @@ def test_safe_contact_edit_shows_current_and_saves(cast, client_for):
 
 
 def test_safe_contact_edit_both_safe_and_forbidden_shows_error(cast, client_for):
+    reveal_for(cast.lead_worker, cast.case)
     response = client_for("lead_worker").post(
         _url("safe-contact-edit", cast.case, cast.victim),
         {"safe_channels": ["phone"], "forbidden_channels": ["phone"], "version": "1"},
@@ -523,6 +585,7 @@ def _their_safe_contact_save(cast, person, version, **overrides):
 
 def test_safe_contact_edit_without_preferences_has_a_blank_version(cast, client_for):
     client = client_for("advocate")
+    reveal_for(cast.advocate, cast.case)
     url = _url("safe-contact-edit", cast.case, cast.perpetrator)
 
     form_html = client.get(url).content.decode()
@@ -547,6 +610,7 @@ def test_safe_contact_edit_conflict_keeps_input_and_shows_the_other_version(
         notes="Their note",
     )
     client = client_for("advocate")
+    reveal_for(cast.advocate, cast.case)
     url = _url("safe-contact-edit", cast.case, cast.victim)
     mine = _safe_contact_data(
         safe_channels=["text"], code_word="MyWord", notes="My note", version="1"
@@ -584,6 +648,7 @@ def test_safe_contact_edit_first_save_after_someone_else_created_shows_conflict(
     cast, client_for
 ):
     client = client_for("advocate")
+    reveal_for(cast.advocate, cast.case)
     url = _url("safe-contact-edit", cast.case, cast.perpetrator)
     _their_safe_contact_save(cast, cast.perpetrator, None, code_word="TheirWord")
 
