@@ -27,6 +27,7 @@ class Permission(StrEnum):
     REPORT_VIEW_AGGREGATE = "report_view_aggregate"
     AUDIT_VIEW = "audit_view"
     MEMBERSHIP_MANAGE = "membership_manage"
+    ALERT_MANAGE = "alert_manage"
 
 
 class Scope(StrEnum):

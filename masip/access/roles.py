@@ -86,8 +86,9 @@ ROLES: dict[RoleName, Role] = {
             description=(
                 "Leads a team: everything a case worker does, plus allocating "
                 "workers, sharing cases with other agencies, closing cases, "
-                "reading a case's access log and breaking the glass in an "
-                "emergency."
+                "reading a case's access log, breaking the glass in an "
+                "emergency and handling security alerts about their agency's "
+                "staff."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -97,6 +98,7 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_CLOSE,
                 P.CASE_ACCESS_LOG_VIEW,
                 P.CASE_BREAK_GLASS,
+                P.ALERT_MANAGE,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -161,10 +163,11 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.AGENCY_ADMIN,
             description=(
-                "Manages the staff and roles of one agency; reads no case records."
+                "Manages the staff and roles of one agency and handles security "
+                "alerts about them; reads no case records."
             ),
             scope=Scope.NONE,
-            permissions=frozenset({P.MEMBERSHIP_MANAGE}),
+            permissions=frozenset({P.MEMBERSHIP_MANAGE, P.ALERT_MANAGE}),
         ),
     )
 }
