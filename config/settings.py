@@ -249,10 +249,11 @@ MASIP_ALERT_ALLOCATED_ROLES = env_list(
 # Exports: more than this many within the window raise an alert.
 MASIP_ALERT_EXPORT_LIMIT = env_int("MASIP_ALERT_EXPORT_LIMIT", 5)
 MASIP_ALERT_EXPORT_MINUTES = env_int("MASIP_ALERT_EXPORT_MINUTES", 60)
-# Working hours in UK local time (HH:MM); weekends and England and Wales bank
-# holidays are outside them, as are any extra dates (YYYY-MM-DD) listed here.
-MASIP_ALERT_WORKDAY_START = env_str("MASIP_ALERT_WORKDAY_START", "08:00")
-MASIP_ALERT_WORKDAY_END = env_str("MASIP_ALERT_WORKDAY_END", "18:00")
+# Working hours in UK local time (HH:MM), wide enough for early and late
+# shifts; weekends and England and Wales bank holidays are outside them, as
+# are any extra dates (YYYY-MM-DD) listed here.
+MASIP_ALERT_WORKDAY_START = env_str("MASIP_ALERT_WORKDAY_START", "07:00")
+MASIP_ALERT_WORKDAY_END = env_str("MASIP_ALERT_WORKDAY_END", "19:00")
 MASIP_ALERT_EXTRA_HOLIDAYS = env_list("MASIP_ALERT_EXTRA_HOLIDAYS")
 # A shared family name held by at least this many people on record counts as
 # common, and alerts only when the case is outside the user's allocation.

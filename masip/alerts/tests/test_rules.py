@@ -212,8 +212,8 @@ def test_unallocated_volume_ignores_roles_whose_work_is_not_allocated(cast):
     "when",
     [
         "2026-03-10 22:30",  # a Tuesday night
-        "2026-03-10 07:59",  # before the day starts
-        "2026-07-14 18:00",  # the end of the day, in summer time
+        "2026-03-10 06:59",  # before the day starts
+        "2026-07-14 19:00",  # the end of the day, in summer time
         "2026-03-14 11:00",  # a Saturday
         "2026-12-28 11:00",  # Boxing Day's substitute bank holiday
     ],
@@ -231,7 +231,7 @@ def test_sealed_off_hours_fires_outside_working_time(cast, when):
     assert "1 Sealed Street" not in alert.summary
 
 
-@pytest.mark.parametrize("when", ["2026-03-10 08:00", "2026-07-14 17:59"])
+@pytest.mark.parametrize("when", ["2026-03-10 07:00", "2026-07-14 18:59"])
 def test_sealed_off_hours_is_quiet_in_working_time(cast, when):
     act(
         E.SEALED_REVEALED,
