@@ -74,31 +74,31 @@ class EventContext:
         return self.event.occurred_at
 
     @cached_property
-    def subject(self) -> User | None:
-        return User.objects.filter(pk=self.user_id).first()
-
-    @cached_property
-    def team_user_ids(self) -> frozenset[int]:
-        """The user and, if they belong to a team in the acting agency, its members."""
-        user_id = self.user_id
-        team_id = (
-            Membership.objects.filter(user_id=user_id, agency_id=self.agency_id)
-            .values_list("team_id", flat=True)
-            .first()
-        )
-        if team_id is None:
-            return frozenset({user_id})
-        members = Membership.objects.filter(team_id=team_id, is_active=True)
-        return frozenset({user_id, *members.values_list("user_id", flat=True)})
+    def subject_name(self) -> str:
+        """The user's full name as the event recorded it ("Name <email>")."""
+        name, bracket, _ = self.event.actor_label.rpartition(" <")
+        if bracket and name:
+            return name
+        user = User.objects.filter(pk=self.user_id).only("full_name").first()
+        return user.full_name if user else ""
 
     def allocated_references(self, references: set[str]) -> set[str]:
-        """Those of ``references`` allocated to the user or their team at the time."""
+        """Those of ``references`` allocated to the user or their team at the time.
+
+        One query: the team is the user's team in the acting agency, if any.
+        """
         if not references:
             return set()
+        teams = Membership.objects.filter(
+            user_id=self.user_id, agency_id=self.agency_id, team__isnull=False
+        ).values("team_id")
+        teammates = Membership.objects.filter(team_id__in=teams, is_active=True).values(
+            "user_id"
+        )
         allocations = CaseAllocation.objects.filter(
             Q(ended_at__isnull=True) | Q(ended_at__gt=self.at),
+            Q(user_id=self.user_id) | Q(user_id__in=teammates),
             case__reference__in=references,
-            user_id__in=self.team_user_ids,
             allocated_at__lte=self.at,
         )
         return set(allocations.values_list("case__reference", flat=True))

@@ -29,9 +29,9 @@ class SurnameMatchRule:
 
     def evaluate(self, ctx: EventContext) -> Finding | None:
         reference = ctx.event.case_reference
-        if not reference or ctx.subject is None:
+        if not reference:
             return None
-        mine = names.name_keys(names.user_family_name(ctx.subject.full_name))
+        mine = names.name_keys(names.user_family_name(ctx.subject_name))
         if not mine:
             return None
         matched = self._matches(reference, mine)

@@ -20,6 +20,7 @@ misses the surname rule must let through). Everything comes from one seeded
 ``random.Random``: the same seed gives the same day.
 """
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -147,6 +148,8 @@ def _plant_shared_common_name(people: list[Person], cases: list[Case]) -> None:
     for person in people:
         if person.user.pk == worker.pk:
             person.user = worker
+            label = f"{worker.full_name} <{worker.email}>"
+            person.actor = dataclasses.replace(person.actor, label=label)
     victim = CaseParticipant.objects.get(case=case, role=ParticipantRole.VICTIM)
     victim.person.family_name = "Smith"
     victim.person.save(update_fields=["family_name"])
@@ -163,7 +166,7 @@ def _agency_staff(rng: random.Random, agency: Agency, count: int) -> list[Person
         membership = MembershipFactory(user=user, agency=agency, team=team, role=role)
         actor = audit.AuditActor(
             user_id=user.pk,
-            label=user.full_name,
+            label=f"{user.full_name} <{user.email}>",
             agency_id=agency.pk,
             agency_label=agency.name,
             role=role,
