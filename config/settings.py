@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "masip.incidents",
     "masip.reporting",
     "masip.retention",
+    "masip.alerts",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masip.access.context_processors.access",
+                "masip.alerts.context_processors.alerts",
             ],
             "builtins": ["masip.core.templatetags.govuk"],
         },
@@ -256,6 +258,31 @@ webauthn_relying_party_check(
 # How long a break-the-glass grant and a case share last by default.
 MASIP_BREAK_GLASS_HOURS = env_int("MASIP_BREAK_GLASS_HOURS", 4)
 MASIP_PAGE_SIZE = env_int("MASIP_PAGE_SIZE", 25)
+
+# Insider detection (masip/alerts, docs/decisions/0014-insider-detection.md).
+# Cases opened outside the user's and their team's allocation: this many
+# distinct cases within the window raise an alert.
+MASIP_ALERT_UNALLOCATED_CASES = env_int("MASIP_ALERT_UNALLOCATED_CASES", 10)
+MASIP_ALERT_UNALLOCATED_MINUTES = env_int("MASIP_ALERT_UNALLOCATED_MINUTES", 60)
+# The roles whose work is allocated (others reach cases by purpose or audit).
+MASIP_ALERT_ALLOCATED_ROLES = env_list(
+    "MASIP_ALERT_ALLOCATED_ROLES", ["case_worker", "team_manager"]
+)
+# Exports: more than this many within the window raise an alert.
+MASIP_ALERT_EXPORT_LIMIT = env_int("MASIP_ALERT_EXPORT_LIMIT", 5)
+MASIP_ALERT_EXPORT_MINUTES = env_int("MASIP_ALERT_EXPORT_MINUTES", 60)
+# Working hours in UK local time (HH:MM), wide enough for early and late
+# shifts; weekends and England and Wales bank holidays are outside them, as
+# are any extra dates (YYYY-MM-DD) listed here.
+MASIP_ALERT_WORKDAY_START = env_str("MASIP_ALERT_WORKDAY_START", "07:00")
+MASIP_ALERT_WORKDAY_END = env_str("MASIP_ALERT_WORKDAY_END", "19:00")
+MASIP_ALERT_EXTRA_HOLIDAYS = env_list("MASIP_ALERT_EXTRA_HOLIDAYS")
+# A shared family name held by at least this many people on record counts as
+# common, and alerts only when the case is outside the user's allocation.
+MASIP_ALERT_COMMON_SURNAME_PEOPLE = env_int("MASIP_ALERT_COMMON_SURNAME_PEOPLE", 20)
+# The same rule firing again for the same user and case within this many hours
+# adds to the open alert instead of raising another.
+MASIP_ALERT_DEDUP_HOURS = env_int("MASIP_ALERT_DEDUP_HOURS", 24)
 
 LOGGING = {
     "version": 1,

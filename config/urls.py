@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/", include("masip.reporting.urls")),
     path("audit/", include("masip.audit.urls")),
     path("retention/", include("masip.retention.urls")),
+    path("alerts/", include("masip.alerts.urls")),
 ]

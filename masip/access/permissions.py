@@ -28,6 +28,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit_view"
     MEMBERSHIP_MANAGE = "membership_manage"
     RETENTION_REVIEW = "retention_review"
+    ALERT_MANAGE = "alert_manage"
 
 
 class Scope(StrEnum):

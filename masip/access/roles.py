@@ -87,7 +87,8 @@ ROLES: dict[RoleName, Role] = {
                 "Leads a team: everything a case worker does, plus allocating "
                 "workers, sharing cases with other agencies, closing cases, "
                 "reading a case's access log, breaking the glass in an "
-                "emergency, and reviewing their agency's closed cases for "
+                "emergency, handling security alerts about their agency's "
+                "staff, and reviewing their agency's closed cases for "
                 "retention or disposal."
             ),
             scope=Scope.AGENCY,
@@ -99,6 +100,7 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_ACCESS_LOG_VIEW,
                 P.CASE_BREAK_GLASS,
                 P.RETENTION_REVIEW,
+                P.ALERT_MANAGE,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -163,10 +165,11 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.AGENCY_ADMIN,
             description=(
-                "Manages the staff and roles of one agency; reads no case records."
+                "Manages the staff and roles of one agency and handles security "
+                "alerts about them; reads no case records."
             ),
             scope=Scope.NONE,
-            permissions=frozenset({P.MEMBERSHIP_MANAGE}),
+            permissions=frozenset({P.MEMBERSHIP_MANAGE, P.ALERT_MANAGE}),
         ),
     )
 }

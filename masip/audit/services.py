@@ -4,9 +4,10 @@ import hashlib
 import hmac
 import ipaddress
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -32,6 +33,16 @@ class AuditActor:
 
 
 SYSTEM = AuditActor(user_id=None, label="MASIP (system)")
+
+# Called with each event once its transaction commits (the insider detectors).
+type AuditHook = Callable[[AuditEvent], None]
+_hooks: list[AuditHook] = []
+
+
+def on_recorded(hook: AuditHook) -> None:
+    """Run ``hook`` with every event after it commits; a failing hook is logged."""
+    if hook not in _hooks:
+        _hooks.append(hook)
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -108,6 +119,9 @@ def record(
     event.hash = event_digest(event)
     event.save(force_insert=True)
     AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    for hook in _hooks:
+        # robust: a hook's error is logged and never fails the committed write.
+        transaction.on_commit(partial(hook, event), robust=True)
     return event
 
 

@@ -91,7 +91,9 @@ def _fill(route: str, cast: Cast) -> str:
         ),
     }
     if "<int:pk>" in route:
-        if route.startswith("staff/"):
+        if route.startswith("alerts/"):
+            values["<int:pk>"] = str(_alert_about_lead_worker(cast).pk)
+        elif route.startswith("staff/"):
             values["<int:pk>"] = str(Membership.objects.get(user=cast.lead_worker).pk)
         elif "share" in route:
             values["<int:pk>"] = str(
@@ -109,7 +111,11 @@ def _fill(route: str, cast: Cast) -> str:
 
 
 CASE_URLS = [(n, r) for n, r, _ in ALL_URLS if "<str:reference>" in r]
-GLOBAL_URLS = [(n, r, p) for n, r, p in ALL_URLS if "<str:reference>" not in r]
+GLOBAL_URLS = [
+    (n, r, p)
+    for n, r, p in ALL_URLS
+    if "<str:reference>" not in r and not n.startswith("alerts:")
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -176,4 +182,66 @@ def test_global_urls_need_their_verb(cast, client_for, persona):
         expected = {200, 302} if access.has(view.required_permission) else {403}
         if status not in expected:
             failures.append(f"GET {name}: {status}, expected {sorted(expected)}")
+    assert not failures, "\n".join(failures)
+
+
+# Security alerts are scoped to an agency: the alert is about lead_worker
+# (Police A), so Police A's managers reach it, Police B's manager (who holds
+# the verb, for another agency) gets 404 as for a missing alert, and everyone
+# else 403. (GET, POST) per URL; POSTs carry no data.
+ALERT_URL_NAMES = sorted(n for n in URL_NAMES if n.startswith("alerts:"))
+_ALERT_MANAGER = {
+    "alerts:alert-list": (200, 405),
+    "alerts:alert-detail": (200, 405),
+    "alerts:alert-acknowledge": (405, 302),
+    "alerts:alert-close": (200, 200),
+}
+_ALERT_OTHER_AGENCY = {
+    "alerts:alert-list": (200, 405),
+    "alerts:alert-detail": (404, 405),
+    "alerts:alert-acknowledge": (405, 404),
+    "alerts:alert-close": (404, 404),
+}
+_ALERT_NO_VERB = dict.fromkeys(_ALERT_MANAGER, (403, 403))
+ALERT_MATRIX = {
+    "lead_worker": _ALERT_NO_VERB,
+    "lead_manager": _ALERT_MANAGER,
+    "partner_worker": _ALERT_NO_VERB,
+    "clinician": _ALERT_NO_VERB,
+    "advocate": _ALERT_NO_VERB,
+    "outsider": _ALERT_NO_VERB,
+    "outsider_manager": _ALERT_OTHER_AGENCY,
+    "helpline_adviser": _ALERT_NO_VERB,
+    "panel_coordinator": _ALERT_NO_VERB,
+    "analyst": _ALERT_NO_VERB,
+    "auditor": _ALERT_NO_VERB,
+    "agency_admin": _ALERT_MANAGER,
+}
+
+
+def _alert_about_lead_worker(cast: Cast):
+    from masip.alerts.models import Alert
+    from masip.alerts.tests.factories import AlertFactory
+
+    found = Alert.objects.filter(subject=cast.lead_worker).first()
+    return found or AlertFactory(agency=cast.police_a, subject=cast.lead_worker)
+
+
+def test_alert_matrix_covers_every_alert_url_and_persona():
+    assert set(ALERT_MATRIX) == set(PERSONAS)
+    for expected in ALERT_MATRIX.values():
+        assert sorted(expected) == ALERT_URL_NAMES
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_alert_urls_answer_each_persona_correctly(cast, client_for, persona):
+    client = client_for(persona)
+    routes = {n: r for n, r, _ in ALL_URLS}
+    failures = []
+    for name, (get_status, post_status) in ALERT_MATRIX[persona].items():
+        path = _fill(routes[name], cast)
+        for method, expected in (("get", get_status), ("post", post_status)):
+            status = getattr(client, method)(path).status_code
+            if status != expected:
+                failures.append(f"{method.upper()} {name}: {status}, not {expected}")
     assert not failures, "\n".join(failures)

@@ -1,0 +1,36 @@
+"""A normal synthetic working day raises few false alerts.
+
+Everything in the day is legitimate work (see workday.py), so every alert it
+raises is a false alert. Measured with seed 7: 30 staff, 2,426 events, no
+alerts (0 per 1,000 events, 0 per user-day), with 15 case visits where the
+member of staff shares a family name with someone in the case. Larger runs are
+in docs/benchmarks.md (bench/insider_rules.py).
+"""
+
+import pytest
+
+from masip.alerts.tests import workday
+
+pytestmark = pytest.mark.django_db
+
+# SECURITY.md 7.3 sets at most one false alert per 100 users a day; a single
+# day of 30 staff is too small a sample to show that alone, so this test holds
+# the day to at most one alert in all, and bench/insider_rules.py measures the
+# rate over more staff and days.
+MAX_ALERTS_PER_USER_DAY = 1 / 30
+MAX_ALERTS_PER_1000_EVENTS = 0.5
+
+
+def test_a_normal_working_day_raises_few_false_alerts():
+    result = workday.run(seed=7, staff=30, days=1)
+
+    measured = (
+        f"{result.events} events, {len(result.alerts)} alerts: "
+        f"{result.per_thousand_events:.2f} per 1,000 events, "
+        f"{result.per_user_day:.3f} per user-day"
+    )
+    assert result.events > 2000
+    # The day must contain the near misses the rules have to let through.
+    assert result.shared_name_visits > 0
+    assert result.per_user_day <= MAX_ALERTS_PER_USER_DAY, measured
+    assert result.per_thousand_events <= MAX_ALERTS_PER_1000_EVENTS, measured
