@@ -27,6 +27,8 @@ class Permission(StrEnum):
     REPORT_VIEW_AGGREGATE = "report_view_aggregate"
     AUDIT_VIEW = "audit_view"
     MEMBERSHIP_MANAGE = "membership_manage"
+    CASE_STAFF_INVOLVED_MARK = "case_staff_involved_mark"
+    CONFLICT_VIEW_STAFF = "conflict_view_staff"
 
 
 class Scope(StrEnum):
@@ -37,6 +39,7 @@ class Scope(StrEnum):
     AGENCY = "agency"
     SITE = "site"
     ALL = "all"
+    STAFF_INVOLVED = "staff_involved"
 
 
 class Compartment(StrEnum):
@@ -66,4 +69,7 @@ SCOPE_DESCRIPTIONS = {
     ),
     Scope.SITE: "Cases led by any agency in their site, read only.",
     Scope.ALL: "Every case, read only.",
+    Scope.STAFF_INVOLVED: (
+        "Cases marked as involving a member of their own agency's staff, read only."
+    ),
 }

@@ -82,3 +82,13 @@ class EventType(models.TextChoices):
     KEYS_ROTATED = "keys.rotated", "Re-encrypted sealed fields under a new key"
     WEBAUTHN_REGISTERED = "mfa.webauthn_registered", "Registered a security key"
     WEBAUTHN_REMOVED = "mfa.webauthn_removed", "Removed a security key"
+    # Staff-involved marks cleared and conflicts withdrawn (reopen access).
+    CASE_STAFF_INVOLVED_CLEARED = (
+        "case.staff_involved_cleared",
+        "Cleared the mark that the case involves an agency's staff",
+    )
+    CONFLICT_WITHDRAWN = "conflict.withdrawn", "Withdrew a conflict of interest"
+    CONFLICT_LIST_VIEWED = (
+        "conflict.list_viewed",
+        "Viewed the declared conflicts of interest of their staff",
+    )

@@ -9,6 +9,7 @@ from masip.cases.views import (
     lists,
     notes,
     sharing,
+    staff_involved,
     workflow,
 )
 
@@ -51,5 +52,15 @@ urlpatterns = [
         "<str:reference>/purpose/",
         break_glass.CasePurposeView.as_view(),
         name="case-purpose",
+    ),
+    path(
+        "<str:reference>/staff-involved/",
+        staff_involved.StaffInvolvedView.as_view(),
+        name="case-staff-involved",
+    ),
+    path(
+        "<str:reference>/staff-involved/clear/",
+        staff_involved.StaffInvolvedClearView.as_view(),
+        name="case-staff-involved-clear",
     ),
 ]

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from masip.access.permissions import Permission
 from masip.access.policy import Access
-from masip.accounts.models import Membership
+from masip.accounts.models import ConflictDeclaration, Membership
 from masip.cases.models import CaseAllocation, CaseShare
 from tests.personas import PERSONAS, REACHES_CASE, Cast
 
@@ -32,6 +32,9 @@ SIGNED_IN_ONLY = {
     "accounts:mfa-verify",
     "accounts:mfa-enrol",
     "accounts:mfa-recovery-codes",
+    "conflicts:list",
+    "conflicts:declare",
+    "conflicts:withdraw",
 }
 
 
@@ -81,6 +84,14 @@ def _fill(route: str, cast: Cast) -> str:
     if "<int:pk>" in route:
         if route.startswith("staff/"):
             values["<int:pk>"] = str(Membership.objects.get(user=cast.lead_worker).pk)
+        elif route.startswith("account/conflicts/"):
+            declaration = ConflictDeclaration.objects.create(
+                user=cast.lead_worker,
+                given_name="Nobody",
+                family_name="Onanycase",
+                relationship="neighbour",
+            )
+            values["<int:pk>"] = str(declaration.pk)
         elif "share" in route:
             values["<int:pk>"] = str(
                 CaseShare.objects.filter(case=cast.case).first().pk
