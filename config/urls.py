@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit/", include("masip.audit.urls")),
     path("retention/", include("masip.retention.urls")),
     path("alerts/", include("masip.alerts.urls")),
+    path("account/conflicts/", include("masip.accounts.conflict_urls")),
 ]

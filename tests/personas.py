@@ -2,7 +2,9 @@
 
 ``case`` is led by ``police_a`` (site A) and shared with ``probation_a`` (no
 compartments), ``nhs_a`` (health) and ``advocacy_a`` (victim contact).
-``other_case`` is led by ``police_b`` in site B. Every persona's password is
+``other_case`` is led by ``police_b`` in site B. ``professional_standards``
+works in ``police_a`` and reaches ``case`` only once it is marked as involving
+Police A's staff. Every persona's password is
 ``TEST_PASSWORD``, and every persona has a confirmed authenticator app
 (``authenticator_for``; ``totp_code`` gives its current code).
 """
@@ -59,6 +61,7 @@ PERSONAS = (
     "analyst",
     "auditor",
     "agency_admin",
+    "professional_standards",
 )
 
 
@@ -83,6 +86,7 @@ class Cast:
     analyst: User
     auditor: User
     agency_admin: User
+    professional_standards: User
     case: Case
     other_case: Case
     victim: Person
@@ -144,6 +148,9 @@ def build_cast() -> Cast:
         "analyst": _member(agencies["programme_a"], R.ANALYST, "analyst"),
         "auditor": _member(agencies["programme_a"], R.AUDITOR, "auditor"),
         "agency_admin": _member(agencies["police_a"], R.AGENCY_ADMIN, "agency_admin"),
+        "professional_standards": _member(
+            agencies["police_a"], R.PROFESSIONAL_STANDARDS, "professional_standards"
+        ),
     }
     case = CaseFactory(
         lead_agency=agencies["police_a"], created_by=users["lead_worker"]

@@ -60,6 +60,25 @@ RULES = """## The rules
    is asked only when every way the person reaches the case needs one.
 9. **Everything is recorded.** Every case page opened and every change made is
    written to the tamper-evident audit trail, with the acting agency and role.
+10. **Staff-involved cases are closed to the agency involved.** When a victim,
+    suspect or other person on a case works for an agency, the case can be
+    marked (with a reason) as involving that agency's staff. Nobody with an
+    active membership of that agency can then find or open it, by any way in,
+    break-the-glass included, except that agency's professional-standards
+    role, which reaches only such cases. An attempt answers "page not found"
+    and is recorded. A team manager of the lead agency marks and clears; the
+    professional-standards role of a marked agency may mark another agency and
+    clear its own agency's mark. Professional standards are told of a mark.
+11. **A declared conflict of interest closes the person's cases.** Anyone may
+    declare a personal connection by name (and, if known, date of birth).
+    Every case with a participant of that name (or alias) is then closed to
+    them, whatever their role: a date of birth narrows the match only against
+    a record holding an exact one. An attempt answers "page not found" and is
+    recorded. Managers see their staff's declarations; nobody approves them.
+12. **Some roles fit only some kinds of agency.** A role held in a kind of
+    agency it does not fit (the table of roles says where each is held)
+    grants nothing there, though its holder still counts as that agency's
+    staff.
 """
 
 
@@ -81,8 +100,9 @@ def _roles_table(roles: list[Role]) -> str:
     lines = [
         "## Roles",
         "",
-        "| Role | Reaches | What the role is for | Compartments | Purpose required |",
-        "| --- | --- | --- | --- | --- |",
+        "| Role | Reaches | What the role is for | Compartments | Purpose required "
+        "| Held in |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for role in roles:
         compartments = "; ".join(
@@ -95,6 +115,8 @@ def _roles_table(roles: list[Role]) -> str:
                 role.description,
                 compartments or "None",
                 "Yes" if role.requires_purpose else "No",
+                "; ".join(str(k.label) for k in AgencyKind if k in role.agency_kinds)
+                or "Any agency",
             )
         )
     return "\n".join(lines) + "\n"

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     MEMBERSHIP_MANAGE = "membership_manage"
     RETENTION_REVIEW = "retention_review"
     ALERT_MANAGE = "alert_manage"
+    CASE_STAFF_INVOLVED_MARK = "case_staff_involved_mark"
+    CONFLICT_VIEW_STAFF = "conflict_view_staff"
 
 
 class Scope(StrEnum):
@@ -39,6 +41,7 @@ class Scope(StrEnum):
     AGENCY = "agency"
     SITE = "site"
     ALL = "all"
+    STAFF_INVOLVED = "staff_involved"
 
 
 class Compartment(StrEnum):
@@ -68,4 +71,7 @@ SCOPE_DESCRIPTIONS = {
     ),
     Scope.SITE: "Cases led by any agency in their site, read only.",
     Scope.ALL: "Every case, read only.",
+    Scope.STAFF_INVOLVED: (
+        "Cases marked as involving a member of their own agency's staff, read only."
+    ),
 }

@@ -17,25 +17,68 @@ Rules that keep it honest (docs/access-control.md has the table):
    one membership; ``visible_cases`` ORs them and ``case_access`` asks the
    database which of them match the case, in one query.
 3. Children (people, incidents, notes) are reached only through their case.
+4. Blocks beat every way in. A case marked as involving the staff of an
+   agency the user works for (unless they are that agency's professional
+   standards), or with a participant matching one of the user's declared
+   conflicts of interest, is outside ``visible_cases`` and has no reaches,
+   break-the-glass included. ``case_for`` then raises ``CaseBlocked`` (a
+   404 like any other) so the attempt can be audited.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
 from masip.access.permissions import Compartment, Permission, Scope
-from masip.access.roles import AGENCY_COMPARTMENTS, AgencyKind
+from masip.access.roles import AGENCY_COMPARTMENTS, AgencyKind, RoleName
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from masip.accounts.models import Membership, User
     from masip.cases.models import Case, CaseShare
+
+
+class Block(StrEnum):
+    """Why a case that exists is closed to a user whatever their reach."""
+
+    STAFF_INVOLVED = "staff_involved"
+    CONFLICT = "conflict"
+
+
+class CaseBlocked(Http404):
+    """A 404 for a case that exists but is blocked for this user.
+
+    Callers answer it exactly like a missing case, after auditing the attempt
+    in the name of ``membership`` (for a staff-involved block, the membership
+    in the involved agency).
+    """
+
+    def __init__(self, block: Block, reference: str, membership: "Membership"):
+        super().__init__("No case found.")
+        self.block = block
+        self.reference = reference
+        self.membership = membership
+
+
+# The way in of a role that reaches a case only while it is marked.
+VIA_STAFF_INVOLVED = Scope.STAFF_INVOLVED.value
 
 
 @dataclass(frozen=True)
@@ -83,6 +126,17 @@ class CaseAccess:
     def sees(self, compartment: Compartment) -> bool:
         return compartment in self.compartments
 
+    def staff_involved_marker(self) -> "Membership | None":
+        """The membership in whose name the user may mark or clear staff
+        involvement: a lead-agency reach, or a professional-standards one."""
+        for reach in self.reaches:
+            role = reach.membership.role_def
+            if Permission.CASE_STAFF_INVOLVED_MARK not in role.permissions:
+                continue
+            if reach.via in ("lead", VIA_STAFF_INVOLVED):
+                return reach.membership
+        return None
+
     def acting_membership(self, permission: Permission) -> "Membership":
         """The membership in whose name the user does ``permission`` here."""
         for reach in self.reaches:
@@ -113,7 +167,8 @@ class Access:
         return self.user.pk
 
     @cached_property
-    def memberships(self) -> list["Membership"]:
+    def staff_memberships(self) -> list["Membership"]:
+        """Every active membership: the agencies the user is staff of."""
         if not self.user.is_authenticated or not self.user.is_active:
             return []
         from masip.accounts.models import Membership
@@ -123,6 +178,12 @@ class Access:
                 user=self.user, is_active=True, agency__is_active=True
             ).select_related("agency", "agency__site", "team")
         )
+
+    @cached_property
+    def memberships(self) -> list["Membership"]:
+        """The memberships that grant anything: a role held in a kind of
+        agency it does not fit grants nothing (but still makes the user staff)."""
+        return [m for m in self.staff_memberships if _role_fits_agency(m)]
 
     # Verbs that do not depend on a case -------------------------------------
 
@@ -160,6 +221,9 @@ class Access:
         if scope == Scope.OWN_REFERRALS:
             # Referred by this user.
             return Q(created_by_id=membership.user_id)
+        if scope == Scope.STAFF_INVOLVED:
+            # Marked as involving this agency's own staff.
+            return Q(pk__in=_marked_cases([membership.agency_id]))
         # Scope.NONE, or SITE for a national agency: nothing.
         return Q(pk__isnull=True)
 
@@ -174,6 +238,93 @@ class Access:
         )
         return Q(pk__in=grants.values("case_id"))
 
+    # Blocks -------------------------------------------------------------------
+
+    @cached_property
+    def _exposed_staff(self) -> list["Membership"]:
+        """Memberships whose agency's staff-involved cases are closed to the user:
+        all but a professional-standards role that fits its agency."""
+        return [
+            m
+            for m in self.staff_memberships
+            if not (m.role == RoleName.PROFESSIONAL_STANDARDS and _role_fits_agency(m))
+        ]
+
+    def _staff_involved_q(self, memberships: list["Membership"]) -> Q:
+        """Cases marked as involving the staff of these memberships' agencies."""
+        return Q(pk__in=_marked_cases([m.agency_id for m in memberships]))
+
+    def _conflict_q(self) -> Q:
+        """Cases with a participant matching a conflict the user declared.
+
+        Names match case-insensitively, on the person's name or an alias. A
+        declared date of birth narrows the match only where the record holds
+        an exact date of birth: an unknown or approximate one matches on name
+        alone, so doubt closes the case rather than opening it.
+        """
+        from masip.accounts.models import ConflictDeclaration
+        from masip.cases.models import CaseParticipant
+        from masip.people.models import DatePrecision, PersonAlias
+
+        declared = ConflictDeclaration.objects.active().filter(user_id=self.user_id)
+        same_name = declared.filter(
+            given_name__iexact=OuterRef("person__given_name"),
+            family_name__iexact=OuterRef("person__family_name"),
+        )
+        same_born = same_name.filter(
+            Q(date_of_birth__isnull=True)
+            | Q(date_of_birth=OuterRef("person__date_of_birth"))
+        )
+        birth_unsure = ~Q(person__birth_date_precision=DatePrecision.EXACT) | Q(
+            person__date_of_birth__isnull=True
+        )
+        alias_named = PersonAlias.objects.filter(
+            person_id=OuterRef("person_id"),
+        ).filter(
+            Exists(
+                declared.annotate(
+                    declared_name=Concat("given_name", Value(" "), "family_name")
+                ).filter(declared_name__iexact=OuterRef("name"))
+            )
+        )
+        matching = CaseParticipant.objects.filter(
+            Exists(same_born) | (Exists(same_name) & birth_unsure) | Exists(alias_named)
+        )
+        return Q(pk__in=matching.values("case_id"))
+
+    def _block_flags(self) -> dict[str, Any]:
+        """One boolean column per way a case can be blocked for the user."""
+        flags: dict[str, Any] = {
+            "conflict": ExpressionWrapper(self._conflict_q(), BooleanField())
+        }
+        for i, membership in enumerate(self._exposed_staff):
+            flags[f"staff{i}"] = ExpressionWrapper(
+                self._staff_involved_q([membership]), BooleanField()
+            )
+        return flags
+
+    def _block_in(self, row: Mapping[str, Any]) -> tuple[Block, "Membership"] | None:
+        """The block a row of ``_block_flags`` shows, with the membership it
+        names, or ``None``."""
+        for i, membership in enumerate(self._exposed_staff):
+            if row.get(f"staff{i}"):
+                return Block.STAFF_INVOLVED, membership
+        if row.get("conflict"):
+            return Block.CONFLICT, self.staff_memberships[0]
+        return None
+
+    def block_on(self, case: "Case") -> Block | None:
+        """Why ``case`` is closed to the user whatever their reach, if it is."""
+        from masip.cases.models import Case
+
+        if not self.memberships:
+            return None
+        row = Case.objects.filter(pk=case.pk).values(**self._block_flags()).first()
+        found = self._block_in(row or {})
+        return found[0] if found else None
+
+    # Reach, less the blocks ------------------------------------------------
+
     def visible_cases(self) -> QuerySet["Case"]:
         from masip.cases.models import Case
 
@@ -182,10 +333,14 @@ class Access:
         reach = self._break_glass_q()
         for membership in self.memberships:
             reach |= self._membership_q(membership)
-        return Case.objects.filter(reach)
+        blocked = self._conflict_q()
+        if self._exposed_staff:
+            blocked |= self._staff_involved_q(self._exposed_staff)
+        return Case.objects.filter(reach & ~blocked)
 
     def case_for(self, reference: str, *, need: Permission) -> "Case":
-        """The case with this reference if in reach, else ``Http404``."""
+        """The case with this reference if in reach, else ``Http404``
+        (``CaseBlocked`` when the case exists but is blocked for the user)."""
         case = (
             self.visible_cases()
             .filter(reference=reference)
@@ -193,10 +348,24 @@ class Access:
             .first()
         )
         if case is None:
-            raise Http404("No case found.")
+            self._not_found(reference)
         if not self.case_access(case).can(need):
             raise PermissionDenied
         return case
+
+    def _not_found(self, reference: str) -> NoReturn:
+        from masip.cases.models import Case
+
+        if self.memberships:
+            row = (
+                Case.objects.filter(reference=reference)
+                .values(**self._block_flags())
+                .first()
+            )
+            found = self._block_in(row or {})
+            if found is not None:
+                raise CaseBlocked(found[0], reference, found[1])
+        raise Http404("No case found.")
 
     def case_access(self, case: "Case") -> CaseAccess:
         cache: dict[int, CaseAccess] = self.__dict__.setdefault("_case_cache", {})
@@ -215,7 +384,11 @@ class Access:
             )
             for i, m in enumerate(self.memberships)
         }
+        flags.update(self._block_flags())
         matched = Case.objects.filter(pk=case.pk).values(**flags).first() or {}
+        if self._block_in(matched) is not None:
+            # Blocked: no way in, not even a break-the-glass grant.
+            return []
         reaches: list[Reach] = []
         shares = {
             s.agency_id: s
@@ -284,7 +457,25 @@ class Access:
         items.append(
             {"label": "Notifications", "href": reverse("accounts:notifications")}
         )
+        if self.staff_memberships:
+            items.append(
+                {"label": "Conflicts of interest", "href": reverse("conflicts:list")}
+            )
         return items
+
+
+def _role_fits_agency(membership: "Membership") -> bool:
+    """A role limited to some kinds of agency grants nothing in the others."""
+    kinds = membership.role_def.agency_kinds
+    return not kinds or AgencyKind(membership.agency.kind) in kinds
+
+
+def _marked_cases(agency_ids: list[int]) -> "QuerySet[Any]":
+    """Ids of cases marked (and not cleared) as involving these agencies' staff."""
+    from masip.cases.models import CaseStaffInvolvement
+
+    marks = CaseStaffInvolvement.objects.active().filter(agency_id__in=agency_ids)
+    return marks.values("case_id")
 
 
 def _allowed(membership: "Membership") -> frozenset[Compartment]:

@@ -21,6 +21,7 @@ class RoleName(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     AUDITOR = "auditor", "Auditor"
     AGENCY_ADMIN = "agency_admin", "Agency administrator"
+    PROFESSIONAL_STANDARDS = "professional_standards", "Professional standards"
 
 
 class AgencyKind(models.TextChoices):
@@ -42,6 +43,9 @@ class Role:
     permissions: frozenset[Permission]
     compartments: frozenset[Compartment] = frozenset()
     requires_purpose: bool = False
+    # The kinds of agency in which the role means anything; empty: any kind.
+    # A membership holding the role in another kind of agency grants nothing.
+    agency_kinds: frozenset[AgencyKind] = frozenset()
 
     @property
     def label(self) -> str:
@@ -89,7 +93,9 @@ ROLES: dict[RoleName, Role] = {
                 "reading a case's access log, breaking the glass in an "
                 "emergency, handling security alerts about their agency's "
                 "staff, and reviewing their agency's closed cases for "
-                "retention or disposal."
+                "retention or disposal; marks a case their agency leads as "
+                "involving an agency's own staff, and reads their team's "
+                "declared conflicts of interest."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -101,6 +107,8 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_BREAK_GLASS,
                 P.RETENTION_REVIEW,
                 P.ALERT_MANAGE,
+                P.CASE_STAFF_INVOLVED_MARK,
+                P.CONFLICT_VIEW_STAFF,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -170,6 +178,40 @@ ROLES: dict[RoleName, Role] = {
             ),
             scope=Scope.NONE,
             permissions=frozenset({P.MEMBERSHIP_MANAGE, P.ALERT_MANAGE}),
+        ),
+        Role(
+            name=RoleName.PROFESSIONAL_STANDARDS,
+            description=(
+                "The professional standards (counter-corruption) function of a "
+                "police force, probation service or NHS trust: the only people "
+                "in their agency who may open a case marked as involving their "
+                "agency's own staff, and then only those cases, read only, "
+                "without the victim's location, after stating a purpose. May "
+                "mark a case as involving another agency's staff, clear their "
+                "own agency's mark, and read their staff's declared conflicts "
+                "of interest."
+            ),
+            scope=Scope.STAFF_INVOLVED,
+            permissions=frozenset(
+                {
+                    P.CASE_VIEW,
+                    P.PERSON_VIEW,
+                    P.INCIDENT_VIEW,
+                    P.NOTE_VIEW,
+                    P.CASE_ACCESS_LOG_VIEW,
+                    P.CASE_STAFF_INVOLVED_MARK,
+                    P.CONFLICT_VIEW_STAFF,
+                }
+            ),
+            compartments=frozenset({Compartment.POLICE_INTEL}),
+            requires_purpose=True,
+            agency_kinds=frozenset(
+                {
+                    AgencyKind.POLICE,
+                    AgencyKind.PROBATION,
+                    AgencyKind.NHS_MENTAL_HEALTH,
+                }
+            ),
         ),
     )
 }

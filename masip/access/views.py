@@ -10,7 +10,8 @@ for any URL whose view declares no ``required_permission`` and is not public.
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,10 +20,29 @@ from django.views import View
 from masip.access.actors import Actor, actor_from_request, purpose_for
 from masip.access.http import AuthenticatedRequest
 from masip.access.permissions import Permission
-from masip.access.policy import Access, CaseAccess
+from masip.access.policy import Access, Block, CaseAccess, CaseBlocked
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case
+
+BLOCK_EVENTS = {
+    Block.STAFF_INVOLVED: EventType.STAFF_INVOLVED_ACCESS_BLOCKED,
+    Block.CONFLICT: EventType.CONFLICT_ACCESS_BLOCKED,
+}
+
+
+@transaction.atomic
+def record_blocked_attempt(request: AuthenticatedRequest, blocked: CaseBlocked) -> None:
+    """Audit an attempt to open a case blocked for the user (insider alerts
+    read these); the user is answered as for a missing case."""
+    actor = actor_from_request(request, blocked.membership)
+    audit.record(
+        BLOCK_EVENTS[blocked.block],
+        actor=actor.audit,
+        target_type="case",
+        target_id=blocked.reference,
+        case_reference=blocked.reference,
+    )
 
 
 class GlobalView(View):
@@ -56,7 +76,11 @@ class CaseView(View):
         self, request: HttpRequest, *args: Any, reference: str, **kwargs: Any
     ) -> HttpResponseBase:
         self.access: Access = self.request.access
-        self.case = self.access.case_for(reference, need=self.required_permission)
+        try:
+            self.case = self.access.case_for(reference, need=self.required_permission)
+        except CaseBlocked as blocked:
+            record_blocked_attempt(self.request, blocked)
+            raise Http404("No case found.") from None
         self.case_access = self.access.case_access(self.case)
         if self.needs_purpose and self._purpose_missing():
             target = reverse("cases:case-purpose", kwargs={"reference": reference})

@@ -152,6 +152,9 @@ class Notification(models.Model):
         BREAK_GLASS = "break_glass", "Break-the-glass access"
         ALLOCATED = "allocated", "Case allocated to you"
         SHARED = "shared", "Case shared with your agency"
+        STAFF_INVOLVED = "staff_involved", "Case involving your agency's staff"
+        SECURITY_ALERT = "security_alert", "Security alert"
+        SIGN_IN_METHODS = "sign_in_methods", "Your sign-in methods changed"
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"
@@ -205,3 +208,50 @@ class WebAuthnCredential(Device):
                 fields=["user", "name"], name="webauthn_credential_unique_name"
             )
         ]
+class ConflictRelationship(models.TextChoices):
+    PARTNER = "partner", "Partner or former partner"
+    RELATIVE = "relative", "Relative"
+    FRIEND = "friend", "Friend"
+    NEIGHBOUR = "neighbour", "Neighbour"
+    OTHER = "other", "Another personal connection"
+
+
+class ConflictDeclarationQuerySet(models.QuerySet["ConflictDeclaration"]):
+    def active(self) -> "ConflictDeclarationQuerySet":
+        """Declarations in force: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class ConflictDeclaration(models.Model):
+    """A user's declared personal connection to someone who may be on a case.
+
+    The user names the person (and may give a date of birth) instead of
+    picking a record, so nobody browses people they must not see. While the
+    declaration stands, every case with a participant of that name is closed
+    to the user (``masip/access/policy.py`` matches names when it decides).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="conflicts")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    relationship = models.CharField(max_length=16, choices=ConflictRelationship.choices)
+    declared_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConflictDeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at", "-id"]
+        indexes = [models.Index(fields=["user", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return f"Conflict declared by {self.user_id}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

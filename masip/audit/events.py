@@ -93,3 +93,13 @@ class EventType(models.TextChoices):
         "mfa.webauthn_sign_count_rejected",
         "Refused a security key: its signature counter went backwards",
     )
+    # Staff-involved marks cleared and conflicts withdrawn (reopen access).
+    CASE_STAFF_INVOLVED_CLEARED = (
+        "case.staff_involved_cleared",
+        "Cleared the mark that the case involves an agency's staff",
+    )
+    CONFLICT_WITHDRAWN = "conflict.withdrawn", "Withdrew a conflict of interest"
+    CONFLICT_LIST_VIEWED = (
+        "conflict.list_viewed",
+        "Viewed the declared conflicts of interest of their staff",
+    )

@@ -350,3 +350,65 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Break-the-glass on {self.case_id} by {self.user_id}"
+
+
+class CaseStaffInvolvementQuerySet(models.QuerySet["CaseStaffInvolvement"]):
+    def active(self) -> "CaseStaffInvolvementQuerySet":
+        """Marks in force: not cleared."""
+        return self.filter(cleared_at__isnull=True)
+
+
+class CaseStaffInvolvement(models.Model):
+    """A case marked as involving a member of an agency's own staff.
+
+    A victim or suspect works for the agency (for example an officer of Police
+    A). While the mark stands nobody in that agency reaches the case except its
+    professional-standards role (``masip/access/policy.py``). Clearing the mark
+    keeps the row, with who cleared it and why.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="staff_involvements"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    marked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    clear_reason = models.TextField(blank=True)
+
+    objects = CaseStaffInvolvementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        indexes = [models.Index(fields=["agency", "cleared_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=Q(cleared_at__isnull=True),
+                name="staff_involvement_one_active_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True, cleared_by__isnull=True)
+                | Q(cleared_at__isnull=False, cleared_by__isnull=False),
+                name="staff_involvement_cleared_at_and_by_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} involves staff of {self.agency_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None

@@ -10,6 +10,7 @@ from masip.cases.views import (
     notes,
     reveal,
     sharing,
+    staff_involved,
     workflow,
 )
 
@@ -58,5 +59,15 @@ urlpatterns = [
         "<str:reference>/purpose/",
         break_glass.CasePurposeView.as_view(),
         name="case-purpose",
+    ),
+    path(
+        "<str:reference>/staff-involved/",
+        staff_involved.StaffInvolvedView.as_view(),
+        name="case-staff-involved",
+    ),
+    path(
+        "<str:reference>/staff-involved/clear/",
+        staff_involved.StaffInvolvedClearView.as_view(),
+        name="case-staff-involved-clear",
     ),
 ]

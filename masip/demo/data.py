@@ -128,6 +128,7 @@ london    police.worker     police        case_worker       sit    Morgan Bracke
 london    police.worker2    police        case_worker       ppu    Priya Cinderquill
 london    police.manager    police        team_manager      sit    Dominic Fennelby
 london    police.admin      police        agency_admin      -      Harriet Lanternmoor
+london    police.standards  police        professional_standards - Wilfred Brambleton
 london    probation.worker  probation     case_worker       sst    Tobias Quillstead
 london    probation.manager probation     team_manager      sst    Nadia Gorsewick
 london    nhs.worker        mental-health case_worker       clinic Imogen Yarrowfold

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from masip.access.permissions import Permission
 from masip.access.policy import Access
-from masip.accounts.models import Membership
+from masip.accounts.models import ConflictDeclaration, Membership
 from masip.cases.models import CaseAllocation, CaseShare
 from tests.personas import PERSONAS, REACHES_CASE, Cast
 
@@ -42,6 +42,9 @@ SIGNED_IN_ONLY = {
     "accounts:security",
     "accounts:security-confirm",
     "accounts:step-up",
+    "conflicts:list",
+    "conflicts:declare",
+    "conflicts:withdraw",
 }
 
 
@@ -95,6 +98,14 @@ def _fill(route: str, cast: Cast) -> str:
             values["<int:pk>"] = str(_alert_about_lead_worker(cast).pk)
         elif route.startswith("staff/"):
             values["<int:pk>"] = str(Membership.objects.get(user=cast.lead_worker).pk)
+        elif route.startswith("account/conflicts/"):
+            declaration = ConflictDeclaration.objects.create(
+                user=cast.lead_worker,
+                given_name="Nobody",
+                family_name="Onanycase",
+                relationship="neighbour",
+            )
+            values["<int:pk>"] = str(declaration.pk)
         elif "share" in route:
             values["<int:pk>"] = str(
                 CaseShare.objects.filter(case=cast.case).first().pk

@@ -6,7 +6,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from masip.access.roles import AgencyKind, RoleName
-from masip.accounts.models import Agency, Membership, Site, Team, User
+from masip.accounts.models import (
+    Agency,
+    ConflictDeclaration,
+    ConflictRelationship,
+    Membership,
+    Site,
+    Team,
+    User,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -77,3 +85,13 @@ def totp_code(device: TOTPDevice) -> str:
     if device.last_t >= totp.t():
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=totp.t() - 1)
     return f"{totp.token():0{device.digits}d}"
+
+
+class ConflictDeclarationFactory(DjangoModelFactory):
+    class Meta:
+        model = ConflictDeclaration
+
+    user = factory.SubFactory(UserFactory)
+    given_name = factory.Sequence(lambda n: f"Declared{n}")
+    family_name = "Person"
+    relationship = ConflictRelationship.NEIGHBOUR

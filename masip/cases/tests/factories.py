@@ -14,6 +14,7 @@ from masip.cases.models import (
     CaseNote,
     CaseParticipant,
     CaseShare,
+    CaseStaffInvolvement,
     LawfulBasis,
     ParticipantRole,
     ReferralSource,
@@ -87,3 +88,13 @@ class BreakGlassGrantFactory(DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     reason = "Out-of-hours call reporting an immediate threat."
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=4))
+
+
+class CaseStaffInvolvementFactory(DjangoModelFactory):
+    class Meta:
+        model = CaseStaffInvolvement
+
+    case = factory.SubFactory(CaseFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    reason = "The person who stalks is a serving member of the agency's staff."
+    marked_by = factory.SubFactory(UserFactory)

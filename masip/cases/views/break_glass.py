@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from masip.access.actors import PURPOSE_SESSION_PREFIX
 from masip.access.permissions import Permission as P
-from masip.access.views import CaseView, GlobalView
+from masip.access.policy import CaseBlocked
+from masip.access.views import CaseView, GlobalView, record_blocked_attempt
 from masip.accounts import stepup
 from masip.cases import selectors, services
 from masip.cases.forms import BreakGlassForm, PurposeForm
@@ -68,6 +69,15 @@ class BreakGlassView(GlobalView):
             return self._render(form)
         reference, reason = form.cleaned_data["reference"], form.cleaned_data["reason"]
         case = selectors.case_get_for_break_glass(reference)
+        block = self.access.block_on(case) if case is not None else None
+        if case is not None and block is not None:
+            # A case closed to the user (staff-involved, or a declared
+            # conflict) answers as if missing; the attempt is recorded.
+            record_blocked_attempt(
+                self.request,
+                CaseBlocked(block, case.reference, self.actor().membership),
+            )
+            case = None
         if case is None:
             services.case_break_glass_not_found(
                 actor=actor, reference=reference, reason=reason
