@@ -83,13 +83,12 @@ def enforced(using: str = "default") -> bool:
 
 def apply(values: Mapping[str, str], *, using: str = "default") -> None:
     """Set ``masip.<name>`` for the session (``is_local`` false) in one query."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
     unknown = set(values) - set(SETTINGS)
     if unknown:
         raise ValueError(f"Unknown row-level security settings: {sorted(unknown)}")
-    _set(connection, values)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        _set(connection, values)
 
 
 def _set(connection: BaseDatabaseWrapper, values: Mapping[str, str]) -> None:
