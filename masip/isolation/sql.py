@@ -9,10 +9,15 @@ Every policy reads the request's reach from ``masip.*`` settings (see
   (``masip.trusted = 'on'``) *and* when the current role is a member of the
   role owning the cases table; the application role cannot bypass.
 * ``masip_rls_case_ids()`` and ``masip_rls_person_ids()`` compute the reach
-  once per statement. They are ``SECURITY DEFINER`` functions that run as
-  trusted system work: a policy on the cases table that read the shares table
-  under the shares table's own policy (which reads the cases table) would
-  recurse; asking a function that reads both with the bypass on does not.
+  once per statement. They are ``SECURITY DEFINER`` functions (running as the
+  table owner) that turn ``masip.trusted`` on for their own queries and back
+  afterwards: a policy on the cases table that read the shares table under
+  the shares table's own policy (which reads the cases table) would recurse;
+  asking a function that reads both with the bypass on does not. (A
+  ``SET masip.trusted`` clause on the function would be simpler, but only a
+  superuser may attach a custom setting to a function, and the owner that
+  runs migrations should not be one.) Only the owner's membership makes the
+  flag count, and it is transaction-local, so nothing outlives the statement.
 
 Settings are wrapped in ``(SELECT ...)`` so PostgreSQL evaluates them once per
 statement (an InitPlan), not once per row.
@@ -103,56 +108,78 @@ AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION {s}.masip_rls_granted_case_ids() RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET masip.trusted = 'on'
 AS $$
-  SELECT sh.case_id FROM {share} sh
-   WHERE sh.agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
-     AND sh.revoked_at IS NULL
-     AND sh.expires_at > now()
-  UNION
-  SELECT g.case_id FROM {grant} g
-   WHERE g.user_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
-     AND g.agency_id = ANY ((SELECT {s}.masip_rls_ids('member_agencies'))::bigint[])
-     AND g.expires_at > now()
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT sh.case_id FROM {share} sh
+     WHERE sh.agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+       AND sh.revoked_at IS NULL
+       AND sh.expires_at > now()
+    UNION
+    SELECT g.case_id FROM {grant} g
+     WHERE g.user_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND g.agency_id = ANY ((SELECT {s}.masip_rls_ids('member_agencies'))::bigint[])
+       AND g.expires_at > now();
+  PERFORM set_config('masip.trusted', previous, true);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION {s}.masip_rls_case_ids() RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET masip.trusted = 'on'
 AS $$
-  SELECT c.id FROM {case} c
-   WHERE (SELECT {s}.masip_rls_flag('all_cases'))
-      OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
-      OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_site_agency_ids())::bigint[])
-      OR c.created_by_id = ANY ((SELECT {s}.masip_rls_ids('referrer'))::bigint[])
-  UNION
-  SELECT {s}.masip_rls_granted_case_ids()
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT c.id FROM {case} c
+     WHERE (SELECT {s}.masip_rls_flag('all_cases'))
+        OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+        OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_site_agency_ids())::bigint[])
+        OR c.created_by_id = ANY ((SELECT {s}.masip_rls_ids('referrer'))::bigint[])
+    UNION
+    SELECT {s}.masip_rls_granted_case_ids();
+  PERFORM set_config('masip.trusted', previous, true);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION {s}.masip_rls_person_unattached(person bigint)
 RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET masip.trusted = 'on'
 AS $$
-  SELECT NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.person_id = person)
+DECLARE
+  previous text := {s}.masip_rls_text('trusted');
+  unattached boolean;
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  unattached := NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.person_id = person);
+  PERFORM set_config('masip.trusted', previous, true);
+  RETURN unattached;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION {s}.masip_rls_person_ids() RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET masip.trusted = 'on'
 AS $$
-  SELECT p.person_id FROM {participant} p
-   WHERE (SELECT {s}.masip_rls_flag('all_cases'))
-      OR p.case_id IN (SELECT {s}.masip_rls_case_ids())
-  UNION
-  SELECT pe.id FROM {person} pe
-   WHERE pe.created_by_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
-     AND NOT EXISTS (SELECT 1 FROM {participant} x WHERE x.person_id = pe.id)
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT p.person_id FROM {participant} p
+     WHERE (SELECT {s}.masip_rls_flag('all_cases'))
+        OR p.case_id IN (SELECT {s}.masip_rls_case_ids())
+    UNION
+    SELECT pe.id FROM {person} pe
+     WHERE pe.created_by_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND NOT EXISTS (SELECT 1 FROM {participant} x WHERE x.person_id = pe.id);
+  PERFORM set_config('masip.trusted', previous, true);
+END
 $$;
 """
 

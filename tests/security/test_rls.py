@@ -311,3 +311,45 @@ def test_cases_shared_in_reach_keep_their_share_list_visible(cast, app_role):
 
     assert references == {cast.case.reference, cast.other_case.reference}
     assert shares == 1
+
+
+def test_the_policies_hold_when_the_owner_is_not_a_superuser(
+    cast, other_case_records, app_role
+):
+    # CI migrates as a superuser, which passes every policy; production
+    # migrates as an ordinary owner. Hand the tables and the helper functions
+    # to one, and the reach (computed by functions running as the owner) is
+    # the same, the owner itself fails closed outside system work.
+    owner = new_role_name("masip_test_owner")
+    execute(f"CREATE ROLE {owner} NOLOGIN")
+    execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
+    for model in _models():
+        execute(f"ALTER TABLE {model._meta.db_table} OWNER TO {owner}")
+    execute("SET CONSTRAINTS ALL DEFERRED")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "WHERE p.proname LIKE %s "
+            "AND p.pronamespace = current_schema()::regnamespace",
+            ["masip\\_rls\\_%"],
+        )
+        functions = [row[0] for row in cursor.fetchall()]
+    for function in functions:
+        execute(f"ALTER FUNCTION {function} OWNER TO {owner}")
+    execute(f"GRANT SELECT ON accounts_agency TO {owner}")
+    expected = set(
+        Access(cast.partner_worker).visible_cases().values_list("reference", flat=True)
+    )
+
+    with as_role(app_role), reach_of(cast.partner_worker):
+        worker = _references()
+        people = set(Person.objects.values_list("family_name", flat=True))
+    with as_role(owner):
+        outside = Case.objects.count()
+        with context.system_work():
+            inside = Case.objects.count()
+
+    assert len(functions) == 10
+    assert worker == expected == {cast.case.reference}
+    assert people == {"Testvictim", "Testperp"}
+    assert (outside, inside) == (0, 2)
