@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "masip.reporting",
     "masip.retention",
     "masip.alerts",
+    "masip.isolation",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "masip.core.middleware.NoStoreMiddleware",
     "masip.access.middleware.AccessMiddleware",
+    # After AccessMiddleware: sets the request's reach for row-level security.
+    "masip.isolation.middleware.RowSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -118,6 +121,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+# Row-level security (PostgreSQL; ADR 0013): the application connects as a role
+# that owns no table (DATABASE_URL); migrations and `masip db_roles` run over an
+# owner connection, the "owner" alias, when MASIP_MIGRATE_DATABASE_URL is set
+# (`masip migrate --database owner`). Requests are not wrapped in transactions
+# (ATOMIC_REQUESTS off): the reach is a session setting, written at the start of
+# every request and emptied at its end, so reused connections carry none over.
+MIGRATE_DATABASE_URL = env_str("MASIP_MIGRATE_DATABASE_URL")
+if MIGRATE_DATABASE_URL:
+    DATABASES["owner"] = {
+        **dj_database_url.parse(MIGRATE_DATABASE_URL, conn_max_age=0),
+        "TEST": {"MIRROR": "default"},
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,6 +25,7 @@ from masip.access.policy import Access
 from masip.accounts.models import Site
 from masip.cases.models import Case, CaseStatus, RelationshipType, RiskLevel
 from masip.incidents.models import Behaviour, Incident
+from masip.isolation.context import aggregate_read
 from masip.people.models import Channel
 
 THRESHOLD = 5
@@ -86,6 +87,9 @@ def shown_count(n: int) -> str:
     return SMALL if 0 < n < THRESHOLD else str(n)
 
 
+# Aggregates count across every agency: row-level security lets this read past
+# the request's reach, only for a user who may read aggregate reports (ADR 0013).
+@aggregate_read()
 def report_overview(*, access: Access) -> Overview:
     """Every figure on the reports page, in a fixed number of queries."""
     access.require(Permission.REPORT_VIEW_AGGREGATE)

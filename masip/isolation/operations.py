@@ -1,0 +1,213 @@
+"""Migration operations for row-level security (PostgreSQL only; no-ops elsewhere).
+
+A new case-scoped table is covered by adding one operation to the migration
+that creates it (or to a later one)::
+
+    from masip.isolation.operations import ProtectCaseScopedTable
+
+    operations = [
+        migrations.CreateModel(name="Visit", ...),
+        ProtectCaseScopedTable("visits.Visit", via="case"),
+    ]
+
+``via`` names the foreign key that ties a row to its case: a key to the case
+itself, to a person (people may be on several cases), or to another protected
+table (its policy then decides). ``tests/security/test_rls_coverage.py`` fails
+while a model with a foreign key to a protected model lacks this operation.
+"""
+
+from typing import Any
+
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
+from django.db.models import ForeignKey, Model
+
+from masip.isolation import sql
+from masip.isolation.sql import Key, Tables
+
+CASE_MODEL = "cases.case"
+PERSON_MODEL = "people.person"
+
+
+def _is_postgres(schema_editor: BaseDatabaseSchemaEditor) -> bool:
+    return schema_editor.connection.vendor == "postgresql"
+
+
+def _schema(schema_editor: BaseDatabaseSchemaEditor) -> str:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        row = cursor.fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _table(apps: Apps, label: str) -> str:
+    model: type[Model] = apps.get_model(label)
+    return str(model._meta.db_table)
+
+
+def key_for(model: type[Model], via: str | None) -> tuple[Key, str, str]:
+    """How rows of ``model`` reach a case: (key, column, parent table)."""
+    label = model._meta.label_lower
+    if label == CASE_MODEL:
+        return Key.CASE_ROOT, "id", ""
+    if label == PERSON_MODEL:
+        return Key.PERSON_ROOT, "id", ""
+    if via is None:
+        raise ValueError(f"{model._meta.label} needs via= (the key to its case).")
+    field = model._meta.get_field(via)
+    related = field.related_model
+    if not isinstance(field, ForeignKey):
+        raise ValueError(f"{model._meta.label}.{via} is not a foreign key.")
+    if related is None or isinstance(related, str):
+        raise ValueError(f"{model._meta.label}.{via} is not a foreign key.")
+    column = str(field.column)
+    target = related._meta.label_lower
+    if target == CASE_MODEL:
+        return Key.CASE, column, ""
+    if target == PERSON_MODEL:
+        return Key.PERSON, column, ""
+    return Key.PARENT, column, str(related._meta.db_table)
+
+
+class InstallRowSecurityFunctions(Operation):
+    """Create (or replace) the helper functions every policy calls."""
+
+    reversible = True
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def _tables(self, apps: Apps, schema: str) -> Tables:
+        return Tables(
+            schema=schema,
+            case=_table(apps, "cases.Case"),
+            share=_table(apps, "cases.CaseShare"),
+            grant=_table(apps, "cases.BreakGlassGrant"),
+            participant=_table(apps, "cases.CaseParticipant"),
+            person=_table(apps, "people.Person"),
+            agency=_table(apps, "accounts.Agency"),
+        )
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if _is_postgres(schema_editor):
+            tables = self._tables(to_state.apps, _schema(schema_editor))
+            schema_editor.execute(sql.functions_sql(tables), params=None)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if _is_postgres(schema_editor):
+            schema_editor.execute(
+                sql.drop_functions_sql(_schema(schema_editor)), params=None
+            )
+
+    def describe(self) -> str:
+        return "Install the row-level security helper functions (PostgreSQL only)"
+
+
+class ProtectCaseScopedTable(Operation):
+    """Enable and force row-level security on one model's table."""
+
+    reversible = True
+
+    def __init__(self, model: str, via: str | None = None) -> None:
+        self.model = model
+        self.via = via
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"model": self.model}
+        if self.via is not None:
+            kwargs["via"] = self.via
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        model = to_state.apps.get_model(self.model)
+        key, column, parent = key_for(model, self.via)
+        statement = sql.protect_sql(
+            _schema(schema_editor), model._meta.db_table, key, column, parent
+        )
+        schema_editor.execute(statement, params=None)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        table = from_state.apps.get_model(self.model)._meta.db_table
+        schema_editor.execute(
+            sql.unprotect_sql(_schema(schema_editor), table), params=None
+        )
+
+    def describe(self) -> str:
+        return f"Row-level security on {self.model} (PostgreSQL only)"
+
+
+class PostgresOnlySQL(Operation):
+    """Raw SQL run on PostgreSQL only; ``{schema}`` becomes the current schema."""
+
+    reversible = True
+
+    def __init__(self, sql: str, reverse_sql: str) -> None:
+        self.sql = sql
+        self.reverse_sql = reverse_sql
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs = {"sql": self.sql, "reverse_sql": self.reverse_sql}
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def _run(self, schema_editor: BaseDatabaseSchemaEditor, statement: str) -> None:
+        if _is_postgres(schema_editor):
+            schema = sql.identifier(_schema(schema_editor))
+            schema_editor.execute(statement.replace("{schema}", schema), params=None)
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._run(schema_editor, self.sql)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._run(schema_editor, self.reverse_sql)
+
+    def describe(self) -> str:
+        return "Raw SQL (PostgreSQL only)"

@@ -1,0 +1,307 @@
+"""The SQL of row-level security: helper functions and per-table policies.
+
+Every policy reads the request's reach from ``masip.*`` settings (see
+``scope.py`` for their names and meaning) through a few helper functions:
+
+* ``masip_rls_text/flag/ids(name)`` read one setting as text, a flag or a
+  list of ids; unset or empty means nothing, so no settings reach no row.
+* ``masip_rls_bypass()`` is true only inside trusted system work
+  (``masip.trusted = 'on'``) *and* when the current role is a member of the
+  role owning the cases table; the application role cannot bypass.
+* ``masip_rls_case_ids()`` and ``masip_rls_person_ids()`` compute the reach
+  once per statement. They are ``SECURITY DEFINER`` functions (running as the
+  table owner) that turn ``masip.trusted`` on for their own queries and back
+  afterwards: a policy on the cases table that read the shares table under
+  the shares table's own policy (which reads the cases table) would recurse;
+  asking a function that reads both with the bypass on does not. (A
+  ``SET masip.trusted`` clause on the function would be simpler, but only a
+  superuser may attach a custom setting to a function, and the owner that
+  runs migrations should not be one.) Only the owner's membership makes the
+  flag count, and it is transaction-local, so nothing outlives the statement.
+
+Settings are wrapped in ``(SELECT ...)`` so PostgreSQL evaluates them once per
+statement (an InitPlan), not once per row.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Schema and table names are interpolated into SQL (DDL takes no parameters),
+# so they must be plain identifiers.
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+
+
+def identifier(name: str) -> str:
+    """``name`` double-quoted, after checking it is a plain lower-case identifier."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"Not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+class Key(StrEnum):
+    """How a protected table's rows are tied to a case."""
+
+    CASE_ROOT = "case_root"  # the cases table itself
+    CASE = "case"  # a foreign key to a case
+    PERSON_ROOT = "person_root"  # the people table (a person may be on many cases)
+    PERSON = "person"  # a foreign key to a person
+    PARENT = "parent"  # a foreign key to another protected table
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables the helper functions read (from the migration state)."""
+
+    schema: str
+    case: str
+    share: str
+    grant: str
+    participant: str
+    person: str
+    agency: str
+
+    def q(self, table: str) -> str:
+        return f"{identifier(self.schema)}.{identifier(table)}"
+
+
+FUNCTIONS_SQL = """
+CREATE OR REPLACE FUNCTION {s}.masip_rls_text(name text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT coalesce(current_setting('masip.' || name, true), '') $$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_flag(name text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT {s}.masip_rls_text(name) = 'on' $$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_ids(name text) RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT coalesce(
+    string_to_array(nullif({s}.masip_rls_text(name), ''), ',')::bigint[],
+    '{{}}'::bigint[]
+  )
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_bypass() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT {s}.masip_rls_flag('trusted')
+     AND pg_catalog.pg_has_role(
+           current_user,
+           (SELECT c.relowner FROM pg_catalog.pg_class c
+             WHERE c.oid = '{case}'::regclass),
+           'MEMBER')
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_aggregate() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT {s}.masip_rls_flag('may_aggregate') AND {s}.masip_rls_flag('aggregate_read')
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_site_agency_ids() RETURNS bigint[]
+LANGUAGE sql STABLE
+AS $$
+  SELECT coalesce(array_agg(a.id), '{{}}'::bigint[]) FROM {agency} a
+   WHERE a.site_id = ANY ({s}.masip_rls_ids('sites'))
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_granted_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT sh.case_id FROM {share} sh
+     WHERE sh.agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+       AND sh.revoked_at IS NULL
+       AND sh.expires_at > now()
+    UNION
+    SELECT g.case_id FROM {grant} g
+     WHERE g.user_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND g.agency_id = ANY ((SELECT {s}.masip_rls_ids('member_agencies'))::bigint[])
+       AND g.expires_at > now();
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT c.id FROM {case} c
+     WHERE (SELECT {s}.masip_rls_flag('all_cases'))
+        OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+        OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_site_agency_ids())::bigint[])
+        OR c.created_by_id = ANY ((SELECT {s}.masip_rls_ids('referrer'))::bigint[])
+    UNION
+    SELECT {s}.masip_rls_granted_case_ids();
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_person_unattached(person bigint)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  previous text := {s}.masip_rls_text('trusted');
+  unattached boolean;
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  unattached := NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.person_id = person);
+  PERFORM set_config('masip.trusted', previous, true);
+  RETURN unattached;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_person_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT p.person_id FROM {participant} p
+     WHERE (SELECT {s}.masip_rls_flag('all_cases'))
+        OR p.case_id IN (SELECT {s}.masip_rls_case_ids())
+    UNION
+    SELECT pe.id FROM {person} pe
+     WHERE pe.created_by_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND NOT EXISTS (SELECT 1 FROM {participant} x WHERE x.person_id = pe.id);
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+"""
+
+FUNCTION_SIGNATURES = (
+    "masip_rls_person_ids()",
+    "masip_rls_person_unattached(bigint)",
+    "masip_rls_case_ids()",
+    "masip_rls_granted_case_ids()",
+    "masip_rls_site_agency_ids()",
+    "masip_rls_aggregate()",
+    "masip_rls_bypass()",
+    "masip_rls_ids(text)",
+    "masip_rls_flag(text)",
+    "masip_rls_text(text)",
+)
+
+
+def functions_sql(tables: Tables) -> str:
+    return FUNCTIONS_SQL.format(
+        s=identifier(tables.schema),
+        case=tables.q(tables.case),
+        share=tables.q(tables.share),
+        grant=tables.q(tables.grant),
+        participant=tables.q(tables.participant),
+        person=tables.q(tables.person),
+        agency=tables.q(tables.agency),
+    )
+
+
+def drop_functions_sql(schema: str) -> str:
+    s = identifier(schema)
+    return "\n".join(
+        f"DROP FUNCTION IF EXISTS {s}.{signature};" for signature in FUNCTION_SIGNATURES
+    )
+
+
+def _setting_ids(s: str, name: str) -> str:
+    """A list-of-ids setting, evaluated once per statement."""
+    return f"((SELECT {s}.masip_rls_ids('{name}'))::bigint[])"
+
+
+def reach_predicate(schema: str, key: Key, column: str, parent: str = "") -> str:
+    """The SQL condition a row must meet to be in the request's reach."""
+    s = identifier(schema)
+    bypass = f"(SELECT {s}.masip_rls_bypass())"
+    every_case = f"(SELECT {s}.masip_rls_flag('all_cases'))"
+    col = identifier(column)
+    if key == Key.CASE_ROOT:
+        # Written out on the row's own columns, so a case being inserted (not
+        # yet visible to the functions' snapshot) passes the check.
+        site_agencies = f"((SELECT {s}.masip_rls_site_agency_ids())::bigint[])"
+        return (
+            f"{bypass} OR {every_case}"
+            f" OR lead_agency_id = ANY {_setting_ids(s, 'agencies')}"
+            f" OR lead_agency_id = ANY {site_agencies}"
+            f" OR created_by_id = ANY {_setting_ids(s, 'referrer')}"
+            f" OR {col} IN (SELECT {s}.masip_rls_granted_case_ids())"
+        )
+    if key == Key.CASE:
+        return f"{bypass} OR {every_case} OR {col} IN (SELECT {s}.masip_rls_case_ids())"
+    if key == Key.PERSON_ROOT:
+        # A person just created is on no case yet: its creator reaches it
+        # until it is added to one (in the same transaction, in practice).
+        return (
+            f"{bypass} OR {col} IN (SELECT {s}.masip_rls_person_ids())"
+            f" OR (created_by_id = ANY {_setting_ids(s, 'user_id')}"
+            f" AND {s}.masip_rls_person_unattached({col}))"
+        )
+    if key == Key.PERSON:
+        return f"{bypass} OR {col} IN (SELECT {s}.masip_rls_person_ids())"
+    # Key.PARENT: the parent table's own policy decides. Every name here has
+    # passed identifier(), so the interpolation cannot inject.
+    parent_table = f"{s}.{identifier(parent)}"
+    return f"{bypass} OR {col} IN (SELECT id FROM {parent_table})"  # noqa: S608
+
+
+def read_only_predicate(schema: str, key: Key) -> str | None:
+    """Extra rows a request may read (never write), or ``None``."""
+    s = identifier(schema)
+    aggregate = f"(SELECT {s}.masip_rls_aggregate())"
+    if key == Key.CASE_ROOT:
+        # Break-the-glass looks a case up by reference before any grant exists.
+        return (
+            f"{aggregate} OR ((SELECT {s}.masip_rls_flag('may_break_glass'))"
+            f" AND reference = (SELECT {s}.masip_rls_text('reveal_reference')))"
+        )
+    if key in (Key.CASE, Key.PARENT):
+        return aggregate
+    return None
+
+
+POLICY_REACH = "masip_reach"
+POLICY_READ = "masip_read"
+
+
+def protect_sql(
+    schema: str, table: str, key: Key, column: str, parent: str = ""
+) -> str:
+    """Enable and force row-level security on ``table`` with MASIP's policies."""
+    t = f"{identifier(schema)}.{identifier(table)}"
+    reach = reach_predicate(schema, key, column, parent)
+    statements = [
+        f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS {POLICY_REACH} ON {t}",
+        f"CREATE POLICY {POLICY_REACH} ON {t} FOR ALL"
+        f" USING ({reach}) WITH CHECK ({reach})",
+        f"DROP POLICY IF EXISTS {POLICY_READ} ON {t}",
+    ]
+    read = read_only_predicate(schema, key)
+    if read:
+        statements.append(
+            f"CREATE POLICY {POLICY_READ} ON {t} FOR SELECT USING ({read})"
+        )
+    return ";\n".join(statements) + ";"
+
+
+def unprotect_sql(schema: str, table: str) -> str:
+    t = f"{identifier(schema)}.{identifier(table)}"
+    return (
+        f"DROP POLICY IF EXISTS {POLICY_READ} ON {t};\n"
+        f"DROP POLICY IF EXISTS {POLICY_REACH} ON {t};\n"
+        f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY;\n"
+        f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;"
+    )
