@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from masip.access.roles import RoleName
 from masip.accounts.models import Agency, Team
 from masip.accounts.selectors import team_list_for_agency
+from masip.accounts.stepup import StepUpFormMixin
 from masip.core.forms import GovukForm, form_field
 
 
@@ -161,3 +162,24 @@ class SecurityKeyAddForm(SecurityKeyResponseForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     field_order = ["name", "credential"]
+
+
+class SecondFactorResetForm(StepUpFormMixin, GovukForm):
+    """An administrator resets a colleague's second factors (after checking who)."""
+
+    identity_checked = forms.BooleanField(
+        label=(
+            "I have confirmed who is asking, in person or by calling them back "
+            "on a number from their staff record"
+        ),
+        error_messages={
+            "required": "Confirm that you have checked who is asking for the reset."
+        },
+    )
+    reason = forms.CharField(
+        label="Why are you resetting their sign-in methods?",
+        help_text="For example: phone lost, and recovery codes lost.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the sign-in methods are being reset."},
+    )

@@ -13,7 +13,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.access.actors import client_ip
 from masip.accounts import mfa
-from masip.accounts.models import Membership, Notification, Team, User
+from masip.accounts.models import (
+    Membership,
+    Notification,
+    Team,
+    User,
+    WebAuthnCredential,
+)
 from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit import services as audit
 from masip.audit.events import EventType
@@ -350,3 +356,48 @@ def membership_update(
         changed_fields=changed,
     )
     return membership
+
+
+@transaction.atomic
+def second_factors_reset(
+    request: HttpRequest, *, by: Membership, membership: Membership, reason: str
+) -> int:
+    """An administrator's reset for someone who lost every second factor.
+
+    Removes the user's authenticator app, recovery codes and security keys,
+    ends all their sessions, and tells them in-app. At their next sign-in the
+    password takes them to set up a factor again. The administrator never
+    chooses a factor or a password for them (ASVS 6.4.6), and cannot reset
+    their own. Returns how many factors were removed.
+    """
+    user = membership.user
+    if user.pk == by.user_id:
+        raise DomainError(
+            "You cannot reset your own sign-in methods. Ask another administrator."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Enter why the sign-in methods are being reset.")
+    removed = 0
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        removed += model.objects.filter(user=user).delete()[1].get(
+            model._meta.label, 0
+        )
+    sessions_end_everywhere(user)
+    Notification.objects.create(
+        recipient=user,
+        kind=Notification.Kind.SIGN_IN_METHODS,
+        message=(
+            f"{by.agency.name}'s administrator reset your sign-in methods on "
+            f"{timezone.localdate():%-d %B %Y}. If you did not ask for this, tell "
+            "your manager at once."
+        ),
+    )
+    audit.record(
+        EventType.MFA_RESET,
+        actor=_admin_actor(request, by),
+        target_type="user",
+        target_id=user.pk,
+        changed_fields=["authenticator", "recovery_codes", "security_keys"],
+    )
+    return removed

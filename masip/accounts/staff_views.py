@@ -9,8 +9,12 @@ from django.shortcuts import redirect, render
 from masip.access.permissions import Permission
 from masip.access.roles import ROLES, RoleName
 from masip.access.views import GlobalView
-from masip.accounts import selectors, services
-from masip.accounts.forms import MembershipAddForm, MembershipEditForm
+from masip.accounts import selectors, services, stepup
+from masip.accounts.forms import (
+    MembershipAddForm,
+    MembershipEditForm,
+    SecondFactorResetForm,
+)
 from masip.accounts.models import Membership
 from masip.core.errors import DomainError
 
@@ -88,6 +92,39 @@ class StaffEditView(StaffView):
                 )
                 return redirect("accounts:staff-list")
         return self.render_form("accounts/staff_edit.html", form, member=member)
+
+
+class StaffFactorResetView(StaffView):
+    """Reset a colleague's second factors when they have lost every one."""
+
+    template = "accounts/staff_factor_reset.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        member = selectors.membership_get_for_admin(admin=self.admin, pk=pk)
+        form = SecondFactorResetForm(request=request)
+        return self.render_form(self.template, form, member=member)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        member = selectors.membership_get_for_admin(admin=self.admin, pk=pk)
+        form = SecondFactorResetForm(request.POST, request=request)
+        if form.is_valid() and stepup.confirm(form, action="mfa.reset"):
+            try:
+                services.second_factors_reset(
+                    request,
+                    by=self.admin,
+                    membership=member,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"{member.user.full_name}'s sign-in methods were reset. They "
+                    "will set one up the next time they sign in.",
+                )
+                return redirect("accounts:staff-list")
+        return self.render_form(self.template, form, member=member)
 
 
 def _role_rows() -> list[tuple[str, str]]:

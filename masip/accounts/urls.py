@@ -57,4 +57,9 @@ urlpatterns = [
     path("staff/", staff_views.StaffListView.as_view(), name="staff-list"),
     path("staff/add/", staff_views.StaffAddView.as_view(), name="staff-add"),
     path("staff/<int:pk>/", staff_views.StaffEditView.as_view(), name="staff-edit"),
+    path(
+        "staff/<int:pk>/reset-sign-in/",
+        staff_views.StaffFactorResetView.as_view(),
+        name="staff-factor-reset",
+    ),
 ]

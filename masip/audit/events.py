@@ -103,3 +103,4 @@ class EventType(models.TextChoices):
         "conflict.list_viewed",
         "Viewed the declared conflicts of interest of their staff",
     )
+    MFA_RESET = "mfa.reset", "Reset a user's second factors (they set one up again)"
