@@ -13,6 +13,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
+from masip.crypto.keys import build_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MASIP_VAR_DIR", str(BASE_DIR / "var")))
@@ -30,6 +31,24 @@ MASIP_AUDIT_KEY = env_secret(
     dev_default="insecure-development-audit-key",
     debug=DEBUG,
 )
+# Field encryption at rest (ADR 0012): AES-256-GCM keys by id, and the id that
+# seals new values. A development key is used only when DEBUG is on; with DEBUG
+# off a missing or malformed key ring stops settings loading.
+MASIP_FIELD_KEYS = env_str("MASIP_FIELD_KEYS")
+MASIP_FIELD_KEY_FILE = env_str("MASIP_FIELD_KEY_FILE")
+MASIP_FIELD_KEY_ACTIVE = env_str("MASIP_FIELD_KEY_ACTIVE")
+build_keyring(
+    keys_text=MASIP_FIELD_KEYS,
+    key_file=MASIP_FIELD_KEY_FILE,
+    active=MASIP_FIELD_KEY_ACTIVE,
+    debug=DEBUG,
+)
+# The keyed blind index (HMAC-SHA256) for exact matches on sealed values.
+MASIP_BLIND_INDEX_KEY = env_secret(
+    "MASIP_BLIND_INDEX_KEY",
+    dev_default="insecure-development-blind-index-key",
+    debug=DEBUG,
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -44,7 +63,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "masip.core",
+    "masip.crypto",
     "masip.audit",
     "masip.access",
     "masip.accounts",
@@ -217,7 +238,9 @@ STORAGES = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks run in a separate worker (`manage.py db_worker`) from a queue
+# kept in the database (django-tasks-db, ADR 0011).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {
     "default": {
