@@ -34,13 +34,10 @@ MASIP_AUDIT_KEY = env_secret(
 # Field encryption at rest (ADR 0012): AES-256-GCM keys by id, and the id that
 # seals new values. A development key is used only when DEBUG is on; with DEBUG
 # off a missing or malformed key ring stops settings loading.
-MASIP_FIELD_KEYS = env_str("MASIP_FIELD_KEYS")
-MASIP_FIELD_KEY_FILE = env_str("MASIP_FIELD_KEY_FILE")
-MASIP_FIELD_KEY_ACTIVE = env_str("MASIP_FIELD_KEY_ACTIVE")
-build_keyring(
-    keys_text=MASIP_FIELD_KEYS,
-    key_file=MASIP_FIELD_KEY_FILE,
-    active=MASIP_FIELD_KEY_ACTIVE,
+MASIP_FIELD_KEYRING = build_keyring(
+    keys_text=env_str("MASIP_FIELD_KEYS"),
+    key_file=env_str("MASIP_FIELD_KEY_FILE"),
+    active=env_str("MASIP_FIELD_KEY_ACTIVE"),
     debug=DEBUG,
 )
 # The keyed blind index (HMAC-SHA256) for exact matches on sealed values.

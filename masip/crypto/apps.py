@@ -7,4 +7,4 @@ class CryptoConfig(AppConfig):
     verbose_name = "Encryption at rest"
 
     def ready(self) -> None:
-        from masip.crypto import checks, keys  # noqa: F401  (registers the check and signal)
+        from masip.crypto import checks  # noqa: F401  (registers the check)

@@ -23,27 +23,16 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 KEY_BYTES = 32
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 DEVELOPMENT_KEY_ID = "dev"
 # Derived from a public string: it protects nothing and is refused with DEBUG off.
 _DEVELOPMENT_KEY = hashlib.sha256(b"masip insecure development field key").digest()
-_SETTINGS = (
-    "DEBUG",
-    "MASIP_FIELD_KEYS",
-    "MASIP_FIELD_KEY_FILE",
-    "MASIP_FIELD_KEY_ACTIVE",
-    "MASIP_BLIND_INDEX_KEY",
-)
 
 
 @dataclass(frozen=True)
@@ -155,15 +144,17 @@ def build_keyring(
     return KeyRing(keys=keys, active_id=active)
 
 
-@lru_cache(maxsize=1)
 def get_keyring() -> KeyRing:
-    """The ring from the current settings (parsed once per process)."""
-    return build_keyring(
-        keys_text=settings.MASIP_FIELD_KEYS,
-        key_file=settings.MASIP_FIELD_KEY_FILE,
-        active=settings.MASIP_FIELD_KEY_ACTIVE,
-        debug=settings.DEBUG,
-    )
+    """The ring config/settings.py built from the environment when it loaded.
+
+    Built there, with DEBUG as configured, so a missing key stops the process
+    before it serves anything (and a test run, which turns DEBUG off after
+    settings load, keeps the development key).
+    """
+    ring = settings.MASIP_FIELD_KEYRING
+    if not isinstance(ring, KeyRing):
+        raise ImproperlyConfigured("MASIP_FIELD_KEYRING must be a KeyRing.")
+    return ring
 
 
 def blind_index_key() -> bytes:
@@ -174,10 +165,3 @@ def blind_index_key() -> bytes:
 def generate_key() -> str:
     """A fresh 256-bit key, base64-encoded as the ring expects it."""
     return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
-
-
-@receiver(setting_changed)
-def _forget_keyring(*, setting: str, **kwargs: Any) -> None:
-    """Tests that override the key settings see the new ring at once."""
-    if setting in _SETTINGS:
-        get_keyring.cache_clear()
