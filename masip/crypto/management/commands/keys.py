@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from masip.crypto import rotation
-from masip.crypto.keys import KEY_ID, UnknownKeyError, generate_key, get_keyring
+from masip.crypto.keys import KEY_ID, generate_key, get_keyring
 from masip.crypto.tasks import rotate_sealed_fields
 
 
@@ -54,10 +54,7 @@ class Command(BaseCommand):
 
     def status(self) -> None:
         ring = get_keyring()
-        try:
-            usage = rotation.key_usage()
-        except UnknownKeyError as exc:
-            raise CommandError(str(exc)) from None
+        usage = rotation.key_usage()
         self.stdout.write(f"Active key: {ring.active_id}")
         self.stdout.write(f"Keys in the ring: {', '.join(sorted(ring.keys))}")
         in_use: set[str] = set()
@@ -71,7 +68,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{column:<40} {key_id:<12} {count:>8}")
         self.stdout.write("")
         retired = sorted(set(ring.keys) - in_use - {ring.active_id})
-        stale = sorted(in_use - {ring.active_id})
+        stale = sorted((in_use & set(ring.keys)) - {ring.active_id})
         if stale:
             self.stdout.write(
                 f"Still in use besides the active key: {', '.join(stale)}. "
@@ -82,6 +79,13 @@ class Command(BaseCommand):
         if retired:
             self.stdout.write(
                 f"No value uses {', '.join(retired)}: they can leave the ring."
+            )
+        missing = sorted(in_use - set(ring.keys))
+        if missing:
+            raise CommandError(
+                f"Values sealed under {', '.join(missing)} cannot be read: that key "
+                "is not in the key ring. Put it back in MASIP_FIELD_KEYS or "
+                "MASIP_FIELD_KEY_FILE."
             )
 
     def rotate(self, *, batch_size: int) -> None:
