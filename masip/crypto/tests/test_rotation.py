@@ -17,6 +17,7 @@ from masip.crypto.cipher import key_id_of
 from masip.crypto.fields import EncryptedTextField, sealed_fields
 from masip.crypto.keys import KeyRing, get_keyring
 from masip.crypto.rotation import batch_rotated, key_usage, rotate_batch, sealed_models
+from masip.crypto.tests.committing import audit_truncate_allowed  # noqa: F401
 from masip.incidents.tests.factories import IncidentFactory
 from masip.people import services
 from masip.people.models import Address, SafeContactPreference
@@ -75,6 +76,9 @@ def _seed(cast):
         IncidentFactory(case=cast.case, location=f"Place {n}")
 
 
+# The worker closes a connection it finds inside a transaction (it expects to
+# own it), so the tests that run it commit as they go.
+@pytest.mark.usefixtures("audit_truncate_allowed", "transactional_db")
 def test_rotate_through_the_worker_keeps_rows_readable_and_edits_intact(cast, new_key):
     _seed(cast)
     preference = SafeContactPreferenceFactory(code_word="Bluebell")
@@ -144,7 +148,8 @@ def test_rotate_batch_never_overwrites_an_edit_made_after_it_read(
     assert Address.objects.get(pk=address.pk).line_1 == "2 New Road"
 
 
-def test_keys_status_shows_which_keys_still_seal_values(db, new_key):
+@pytest.mark.usefixtures("audit_truncate_allowed", "transactional_db")
+def test_keys_status_shows_which_keys_still_seal_values(new_key):
     AddressFactory()
     before = get_keyring().active_id
     new_key()
