@@ -12,6 +12,7 @@ import base64
 import binascii
 import os
 import uuid
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -29,7 +30,14 @@ class DecryptionError(Exception):
 
 def associated_data(table: str, column: str, seal_id: uuid.UUID | str) -> bytes:
     """What a value is bound to: its table, its column and its row."""
-    return f"masip-field|{VERSION}|{table}|{column}|{uuid.UUID(str(seal_id))}".encode()
+    row = seal_id if isinstance(seal_id, uuid.UUID) else uuid.UUID(str(seal_id))
+    return f"masip-field|{VERSION}|{table}|{column}|{row}".encode()
+
+
+@lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    """One cipher object per key: the key schedule is worked out once."""
+    return AESGCM(key)
 
 
 def _b64encode(raw: bytes) -> str:
@@ -44,7 +52,7 @@ def seal(plaintext: str, *, aad: bytes, keyring: KeyRing | None = None) -> str:
     """Encrypt ``plaintext`` under the active key with a fresh random nonce."""
     ring = keyring or get_keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.active_key).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    sealed = _aead(ring.active_key).encrypt(nonce, plaintext.encode("utf-8"), aad)
     return f"{VERSION}.{ring.active_id}.{_b64encode(nonce + sealed)}"
 
 
@@ -79,7 +87,7 @@ def open_sealed(
     if len(raw) < NONCE_BYTES + _TAG_BYTES:
         raise DecryptionError(f"{where}: the stored value is too short.")
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+        plain = _aead(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
     except InvalidTag:
         raise DecryptionError(
             f"{where}: the value fails authentication under key {key_id!r}. It was "
