@@ -19,6 +19,14 @@ PYTEST_ARGS ?=
 # PYTHON=/path/to/python3.12 is tried first when creating the virtualenv.
 PYTHON ?=
 
+# The background worker (django-tasks-db, ADR 0011) runs beside the web server;
+# when either stops, or Ctrl+C is pressed, both are stopped.
+define RUN_WITH_WORKER
+$(PY) manage.py db_worker --no-reload & worker=$$!; \
+trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+$(PY) manage.py runserver $(HOST):$(PORT)
+endef
+
 .PHONY: help install deps demo serve test chromium lint typecheck check clean
 
 help: ## List the targets
@@ -33,10 +41,11 @@ deps: $(VENV)/.installed node_modules/.installed ## Install the Python and Node 
 
 demo: install ## Load the demo data and serve it on http://127.0.0.1:8000
 	@echo "Serving MASIP on http://$(HOST):$(PORT)/ (sign in with an account listed above, then its code from .venv/bin/masip demo_code EMAIL; Ctrl+C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_WITH_WORKER)
 
-serve: deps ## Serve without reloading the demo data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+serve: deps ## Serve without reloading the demo data (with the background worker)
+	$(PY) manage.py migrate --noinput
+	@$(RUN_WITH_WORKER)
 
 test: deps chromium ## Run the whole test suite, browser tests included, with coverage
 	$(PY) -m coverage erase

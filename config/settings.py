@@ -20,6 +20,7 @@ from config.env import (
     env_str,
     webauthn_relying_party_check,
 )
+from masip.crypto.keys import build_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MASIP_VAR_DIR", str(BASE_DIR / "var")))
@@ -37,6 +38,21 @@ MASIP_AUDIT_KEY = env_secret(
     dev_default="insecure-development-audit-key",
     debug=DEBUG,
 )
+# Field encryption at rest (ADR 0012): AES-256-GCM keys by id, and the id that
+# seals new values. A development key is used only when DEBUG is on; with DEBUG
+# off a missing or malformed key ring stops settings loading.
+MASIP_FIELD_KEYRING = build_keyring(
+    keys_text=env_str("MASIP_FIELD_KEYS"),
+    key_file=env_str("MASIP_FIELD_KEY_FILE"),
+    active=env_str("MASIP_FIELD_KEY_ACTIVE"),
+    debug=DEBUG,
+)
+# The keyed blind index (HMAC-SHA256) for exact matches on sealed values.
+MASIP_BLIND_INDEX_KEY = env_secret(
+    "MASIP_BLIND_INDEX_KEY",
+    dev_default="insecure-development-blind-index-key",
+    debug=DEBUG,
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -51,7 +67,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "masip.core",
+    "masip.crypto",
     "masip.audit",
     "masip.access",
     "masip.accounts",
@@ -246,7 +264,9 @@ STORAGES = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks run in a separate worker (`manage.py db_worker`) from a queue
+# kept in the database (django-tasks-db, ADR 0011).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {
     "default": {

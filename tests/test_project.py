@@ -1,5 +1,6 @@
 """Project-wide guarantees: migrations complete, production settings pass --deploy."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -28,11 +29,19 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+# Production-like field-encryption and blind-index keys (ADR 0012).
+FIELD_KEYS = {
+    "MASIP_FIELD_KEYS": "k1=" + base64.b64encode(b"k" * 32).decode(),
+    "MASIP_BLIND_INDEX_KEY": "production-like-blind-index-key-" + "d" * 16,
+}
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "a" * 20 + "-production-like-secret-key-" + "b" * 30,
         "MASIP_AUDIT_KEY": "production-like-audit-key",
+        **FIELD_KEYS,
         "DJANGO_ALLOWED_HOSTS": "masip.example.org",
         "MASIP_WEBAUTHN_RP_ID": "masip.example.org",
         "MASIP_WEBAUTHN_ORIGIN": "https://masip.example.org",
@@ -61,6 +70,7 @@ def test_secure_deployments_use_host_prefixed_cookies(tmp_path):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "c" * 60,
         "MASIP_AUDIT_KEY": "production-like-audit-key",
+        **FIELD_KEYS,
         "DJANGO_ALLOWED_HOSTS": "masip.example.org",
         "MASIP_WEBAUTHN_RP_ID": "masip.example.org",
         "MASIP_WEBAUTHN_ORIGIN": "https://masip.example.org",

@@ -1,11 +1,14 @@
 """The case: one course of stalking conduct, worked on by several agencies."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from masip.access.permissions import Compartment
 from masip.core.models import VersionedModel
+from masip.crypto.fields import EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -307,8 +310,10 @@ class CaseNote(models.Model):
         POLICE_INTEL = Compartment.POLICE_INTEL.value, "Police intelligence"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GENERAL)
-    text = models.TextField()
+    # Health and police-intelligence notes live here: sealed at rest (ADR 0012).
+    text = EncryptedTextField()
     author = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from masip.core.models import VersionedModel
+from masip.crypto.fields import EncryptedTextField
 from masip.people.models import Channel, Confidentiality
 
 
@@ -49,7 +50,8 @@ class Incident(VersionedModel):
     )
     behaviours = models.JSONField(default=list)
     channels = models.JSONField(default=list)
-    location = models.CharField(max_length=300, blank=True)
+    # Often the victim's home or workplace: sealed at rest, bound to public_id.
+    location = EncryptedTextField(max_length=300, blank=True, seal_field="public_id")
     location_confidentiality = models.CharField(
         max_length=16,
         choices=Confidentiality.choices,

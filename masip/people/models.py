@@ -2,6 +2,9 @@
 
 Addresses and identifiers marked *restricted*, and all safe-contact
 preferences, sit in the "victim location and contact details" compartment.
+Their text is sealed at rest (``EncryptedTextField``, ADR 0012): each row has
+a ``seal_id`` the ciphertext is bound to, and exact matches on postcodes and
+identifier values go through their blind indexes, never the sealed columns.
 """
 
 import uuid
@@ -9,6 +12,7 @@ import uuid
 from django.db import models
 
 from masip.core.models import TimeStampedModel, VersionedModel
+from masip.crypto.fields import BlindIndexField, EncryptedTextField
 
 
 class Confidentiality(models.TextChoices):
@@ -121,8 +125,10 @@ class PersonIdentifier(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="identifiers"
     )
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    value = models.CharField(max_length=200)
+    value = EncryptedTextField(max_length=200)
+    value_index = BlindIndexField(source="value", scheme="identifier")
     confidentiality = models.CharField(
         max_length=16,
         choices=Confidentiality.choices,
@@ -144,10 +150,12 @@ class Address(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="addresses"
     )
-    line_1 = models.CharField(max_length=200)
-    line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10, blank=True)
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    line_1 = EncryptedTextField(max_length=200)
+    line_2 = EncryptedTextField(max_length=200, blank=True)
+    town = EncryptedTextField(max_length=100)
+    postcode = EncryptedTextField(max_length=10, blank=True)
+    postcode_index = BlindIndexField(source="postcode", scheme="postcode")
     is_current = models.BooleanField(default=True)
     confidentiality = models.CharField(
         max_length=16,
@@ -175,12 +183,13 @@ class SafeContactPreference(VersionedModel):
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, related_name="safe_contact"
     )
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     safe_channels = models.JSONField(default=list, blank=True)
     forbidden_channels = models.JSONField(default=list, blank=True)
-    safe_times = models.CharField(max_length=200, blank=True)
+    safe_times = EncryptedTextField(max_length=200, blank=True)
     no_voicemail = models.BooleanField(default=True)
-    code_word = models.CharField(max_length=100, blank=True)
-    notes = models.TextField(blank=True)
+    code_word = EncryptedTextField(max_length=100, blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["id"]

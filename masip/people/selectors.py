@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from masip.access.policy import Access
+from masip.access.permissions import Compartment
+from masip.access.policy import Access, CaseAccess
 from masip.access.reveal import SealedState
 from masip.cases.models import Case, CaseParticipant, ParticipantRole
+from masip.crypto.blind import identifier_index
 from masip.people.models import (
     Address,
     Channel,
+    Confidentiality,
     Person,
     PersonAlias,
     PersonIdentifier,
@@ -204,6 +207,29 @@ def person_contacts(*, person: Person, sealed: SealedState) -> PersonContacts:
         and SafeContactPreference.objects.filter(person=person).exists(),
         withheld_addresses=sum(a.is_restricted for a in addresses),
         withheld_identifiers=sum(i.is_restricted for i in identifiers),
+    )
+
+
+def people_with_identifier_in_case(
+    *, case: Case, case_access: CaseAccess, kind: str, value: str
+) -> list[Person]:
+    """The case's people holding this identifier (phone, email...), matched
+    exactly through its blind index: the sealed values are neither filtered nor
+    opened. Restricted identifiers match only for users who see the victim's
+    contact details, so a search cannot confirm a number the user may not see."""
+    index = identifier_index(kind, value)
+    if not index:
+        return []
+    identifiers = PersonIdentifier.objects.filter(kind=kind, value_index=index)
+    if not case_access.sees(Compartment.VICTIM_CONTACT):
+        identifiers = identifiers.exclude(confidentiality=Confidentiality.RESTRICTED)
+    return list(
+        Person.objects.filter(
+            participations__case=case,
+            pk__in=identifiers.values("person_id"),
+        )
+        .distinct()
+        .order_by("family_name", "given_name", "id")
     )
 
 

@@ -49,10 +49,11 @@ DETAIL = "Calling the victim about the hearing on Monday."
 
 @pytest.fixture
 def sealed_cast(cast):
-    Incident.objects.filter(pk=cast.incident.pk).update(
-        location="Behind the sealed bus shelter",
-        location_confidentiality=Confidentiality.RESTRICTED,
-    )
+    # Saved through the model: the location column is sealed at rest.
+    incident = Incident.objects.get(pk=cast.incident.pk)
+    incident.location = "Behind the sealed bus shelter"
+    incident.location_confidentiality = Confidentiality.RESTRICTED
+    incident.save(update_fields=["location", "location_confidentiality"])
     assert CaseNote.objects.filter(case=cast.case).count() == 2
     return cast
 
