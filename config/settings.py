@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "masip.cases",
     "masip.incidents",
     "masip.reporting",
+    "masip.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/<str:reference>/incidents/", include("masip.incidents.urls")),
     path("reports/", include("masip.reporting.urls")),
     path("audit/", include("masip.audit.urls")),
+    path("subject-access/", include("masip.disclosure.urls")),
 ]

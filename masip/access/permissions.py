@@ -27,6 +27,10 @@ class Permission(StrEnum):
     REPORT_VIEW_AGGREGATE = "report_view_aggregate"
     AUDIT_VIEW = "audit_view"
     MEMBERSHIP_MANAGE = "membership_manage"
+    # Subject access requests (ADR 0016): record, verify, draft and review;
+    # releasing is a separate verb so that it can sit with designated roles.
+    SAR_MANAGE = "sar_manage"
+    SAR_RELEASE = "sar_release"
 
 
 class Scope(StrEnum):

@@ -87,7 +87,8 @@ ROLES: dict[RoleName, Role] = {
                 "Leads a team: everything a case worker does, plus allocating "
                 "workers, sharing cases with other agencies, closing cases, "
                 "reading a case's access log and breaking the glass in an "
-                "emergency."
+                "emergency. Prepares and reviews subject access disclosures "
+                "for their agency, but cannot release one."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -97,6 +98,7 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_CLOSE,
                 P.CASE_ACCESS_LOG_VIEW,
                 P.CASE_BREAK_GLASS,
+                P.SAR_MANAGE,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -161,10 +163,15 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.AGENCY_ADMIN,
             description=(
-                "Manages the staff and roles of one agency; reads no case records."
+                "Manages the staff and roles of one agency, and is its "
+                "information-rights function: handles subject access requests "
+                "and releases the reviewed disclosure (never one they drafted). "
+                "Reads no case records otherwise."
             ),
             scope=Scope.NONE,
-            permissions=frozenset({P.MEMBERSHIP_MANAGE}),
+            permissions=frozenset(
+                {P.MEMBERSHIP_MANAGE, P.SAR_MANAGE, P.SAR_RELEASE}
+            ),
         ),
     )
 }

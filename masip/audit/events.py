@@ -82,3 +82,11 @@ class EventType(models.TextChoices):
     KEYS_ROTATED = "keys.rotated", "Re-encrypted sealed fields under a new key"
     WEBAUTHN_REGISTERED = "mfa.webauthn_registered", "Registered a security key"
     WEBAUTHN_REMOVED = "mfa.webauthn_removed", "Removed a security key"
+    SAR_SUBJECTS_LINKED = "sar.subjects_linked", "Linked the requester to records"
+    SAR_EXTENDED = "sar.extended", "Extended the deadline of a subject access request"
+    SAR_ITEM_VIEWED = "sar.item_viewed", "Opened an item of a disclosure for review"
+    SAR_RELEASE_REFUSED = "sar.release_refused", "Refused to release a disclosure"
+    SAR_DOCUMENT_DOWNLOADED = (
+        "sar.document_downloaded",
+        "Downloaded a released subject access disclosure",
+    )
