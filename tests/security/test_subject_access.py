@@ -230,9 +230,10 @@ def test_release_is_refused_until_every_item_is_reviewed_and_the_factor_is_fresh
     undecided = DisclosureItem.objects.filter(request=sar, decision="")
     assert undecided.exists()
     assert set(undecided.values_list("category", flat=True)) == {"free_text"}
-    assert "still to review" in _release(
-        reviewer, sar, code=totp_code(device)
-    ).content.decode()
+    assert (
+        "still to review"
+        in _release(reviewer, sar, code=totp_code(device)).content.decode()
+    )
 
     # A location cannot be included as recorded: its content is never shown.
     location = DisclosureItem.objects.filter(request=sar, field="location").first()
@@ -308,9 +309,7 @@ def test_the_person_who_built_the_draft_cannot_review_or_release_it(
     assert sar.status == RequestStatus.IN_REVIEW
 
 
-def test_the_released_pdf_contains_none_of_the_victims_data(
-    cast, client_for, scenario
-):
+def test_the_released_pdf_contains_none_of_the_victims_data(cast, client_for, scenario):
     sar = _verify_link_and_build(client_for("lead_manager"), cast)
     reviewer = client_for("agency_admin")
     reviewer.post(_url(sar, "items/defaults/"))
