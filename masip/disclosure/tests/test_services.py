@@ -270,3 +270,16 @@ def test_a_released_request_can_no_longer_change(cast, sar):
         services.sar_draft_build(actor=admin, sar=released)
     with pytest.raises(services.ReleaseRefused):
         services.sar_release(actor=admin, sar=released, factor_fresh=True)
+
+
+def test_a_third_partys_location_is_never_shown_to_the_reviewer(cast, sar):
+    sar = _built(cast, sar)
+    location = DisclosureItem.objects.get(request=sar, field="location")
+    own = DisclosureItem.objects.filter(request=sar, field="address").first()
+
+    assert selectors.item_content(location) is None
+    assert own is not None or not cast.perpetrator.addresses.exists()
+    with pytest.raises(DomainError, match="not shown"):
+        services.item_decide(
+            actor=actor_for(cast.agency_admin), item=location, decision="include"
+        )

@@ -83,3 +83,36 @@ def test_the_detail_page_shows_the_task_list(cast, client_for):
     assert "govuk-task-list" in html
     assert "Cannot start yet" in html
     assert f"/subject-access/{sar.public_id}/identity/" in html
+
+
+def test_extending_a_uk_gdpr_request_moves_the_deadline(cast, client_for):
+    sar = SubjectAccessRequestFactory(agency=cast.police_a)
+    client = client_for("lead_manager")
+
+    empty = client.post(f"/subject-access/{sar.public_id}/extend/", {"reason": ""})
+    done = client.post(
+        f"/subject-access/{sar.public_id}/extend/", {"reason": "Eleven case files."}
+    )
+
+    assert "Enter why the request needs longer." in empty.content.decode()
+    assert done.status_code == 302
+    sar.refresh_from_db()
+    assert sar.is_extended
+
+
+def test_the_document_of_an_unreleased_request_is_refused(cast, client_for):
+    sar = SubjectAccessRequestFactory(agency=cast.police_a)
+
+    response = client_for("agency_admin").get(
+        f"/subject-access/{sar.public_id}/document/", follow=True
+    )
+
+    assert "has not been released" in response.content.decode()
+
+
+def test_the_release_page_lists_what_blocks_release(cast, client_for):
+    sar = SubjectAccessRequestFactory(agency=cast.police_a)
+
+    page = client_for("agency_admin").get(f"/subject-access/{sar.public_id}/release/")
+
+    assert "Build the draft first." in page.content.decode()
