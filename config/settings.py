@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "masip.retention",
     "masip.alerts",
     "masip.isolation",
+    "masip.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("retention/", include("masip.retention.urls")),
     path("alerts/", include("masip.alerts.urls")),
     path("account/conflicts/", include("masip.accounts.conflict_urls")),
+    path("subject-access/", include("masip.disclosure.urls")),
 ]

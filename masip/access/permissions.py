@@ -31,6 +31,10 @@ class Permission(StrEnum):
     ALERT_MANAGE = "alert_manage"
     CASE_STAFF_INVOLVED_MARK = "case_staff_involved_mark"
     CONFLICT_VIEW_STAFF = "conflict_view_staff"
+    # Subject access requests (ADR 0016): record, verify, draft and review;
+    # releasing is a separate verb so that it can sit with designated roles.
+    SAR_MANAGE = "sar_manage"
+    SAR_RELEASE = "sar_release"
 
 
 class Scope(StrEnum):

@@ -94,8 +94,9 @@ ROLES: dict[RoleName, Role] = {
                 "emergency, handling security alerts about their agency's "
                 "staff, and reviewing their agency's closed cases for "
                 "retention or disposal; marks a case their agency leads as "
-                "involving an agency's own staff, and reads their team's "
-                "declared conflicts of interest."
+                "involving an agency's own staff, reads their team's declared "
+                "conflicts of interest, and prepares and reviews subject access "
+                "disclosures for their agency (but cannot release one)."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -109,6 +110,7 @@ ROLES: dict[RoleName, Role] = {
                 P.ALERT_MANAGE,
                 P.CASE_STAFF_INVOLVED_MARK,
                 P.CONFLICT_VIEW_STAFF,
+                P.SAR_MANAGE,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -173,11 +175,16 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.AGENCY_ADMIN,
             description=(
-                "Manages the staff and roles of one agency and handles security "
-                "alerts about them; reads no case records."
+                "Manages the staff and roles of one agency, handles security "
+                "alerts about them, and is the agency's information-rights "
+                "function: handles subject access requests and releases the "
+                "reviewed disclosure (never one they drafted). Reads no case "
+                "records otherwise."
             ),
             scope=Scope.NONE,
-            permissions=frozenset({P.MEMBERSHIP_MANAGE, P.ALERT_MANAGE}),
+            permissions=frozenset(
+                {P.MEMBERSHIP_MANAGE, P.ALERT_MANAGE, P.SAR_MANAGE, P.SAR_RELEASE}
+            ),
         ),
         Role(
             name=RoleName.PROFESSIONAL_STANDARDS,

@@ -104,3 +104,11 @@ class EventType(models.TextChoices):
         "Viewed the declared conflicts of interest of their staff",
     )
     MFA_RESET = "mfa.reset", "Reset a user's second factors (they set one up again)"
+    SAR_SUBJECTS_LINKED = "sar.subjects_linked", "Linked the requester to records"
+    SAR_EXTENDED = "sar.extended", "Extended the deadline of a subject access request"
+    SAR_ITEM_VIEWED = "sar.item_viewed", "Opened an item of a disclosure for review"
+    SAR_RELEASE_REFUSED = "sar.release_refused", "Refused to release a disclosure"
+    SAR_DOCUMENT_DOWNLOADED = (
+        "sar.document_downloaded",
+        "Downloaded a released subject access disclosure",
+    )

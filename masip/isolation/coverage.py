@@ -13,7 +13,13 @@ from django.db.models import ForeignKey, Model
 from masip.isolation.operations import CASE_MODEL, PERSON_MODEL, ProtectCaseScopedTable
 
 # label_lower -> why the table is not under row-level security.
-EXEMPT: dict[str, str] = {}
+EXEMPT: dict[str, str] = {
+    "disclosure.requestsubject": (
+        "Links a subject access request to the person records it is about; it "
+        "holds no personal data itself and is read only through the disclosure "
+        "app's selectors, which are scoped to the request's agency."
+    ),
+}
 
 
 def protected_models() -> set[str]:

@@ -92,6 +92,8 @@ def _fill(route: str, cast: Cast) -> str:
         "<uuid:public_id>": str(
             cast.incident.public_id if "incidents/" in route else cast.victim.public_id
         ),
+        # Subject access items: the disclosure tests below fill a real request.
+        "<int:item_id>": "1",
     }
     if "<int:pk>" in route:
         if route.startswith("alerts/"):
@@ -125,7 +127,9 @@ CASE_URLS = [(n, r) for n, r, _ in ALL_URLS if "<str:reference>" in r]
 GLOBAL_URLS = [
     (n, r, p)
     for n, r, p in ALL_URLS
-    if "<str:reference>" not in r and not n.startswith("alerts:")
+    if "<str:reference>" not in r
+    and not n.startswith("alerts:")
+    and not n.startswith("disclosure:")
 ]
 
 
@@ -227,6 +231,7 @@ ALERT_MATRIX = {
     "analyst": _ALERT_NO_VERB,
     "auditor": _ALERT_NO_VERB,
     "agency_admin": _ALERT_MANAGER,
+    "professional_standards": _ALERT_NO_VERB,
 }
 
 
@@ -255,4 +260,112 @@ def test_alert_urls_answer_each_persona_correctly(cast, client_for, persona):
             status = getattr(client, method)(path).status_code
             if status != expected:
                 failures.append(f"{method.upper()} {name}: {status}, not {expected}")
+
+
+# Subject access requests (masip/disclosure) ----------------------------------
+# A request belongs to the agency that received it: Police A here. Its pages
+# answer 403 without the verb anywhere, 404 to a holder of the verb in another
+# agency (outsider_manager, Police B), and a page or redirect in Police A.
+SAR_URLS = [(n, r) for n, r, _ in ALL_URLS if n.startswith("disclosure:")]
+SAR_EXPECTED = {
+    # persona: (status for SAR_MANAGE pages, status for SAR_RELEASE pages)
+    "lead_worker": (403, 403),
+    "lead_manager": (200, 403),
+    "partner_worker": (403, 403),
+    "clinician": (403, 403),
+    "advocate": (403, 403),
+    "outsider": (403, 403),
+    "outsider_manager": (404, 403),
+    "helpline_adviser": (403, 403),
+    "panel_coordinator": (403, 403),
+    "analyst": (403, 403),
+    "auditor": (403, 403),
+    "agency_admin": (200, 200),
+    "professional_standards": (403, 403),
+}
+
+
+def test_every_persona_has_an_expected_answer_for_subject_access():
+    assert set(SAR_EXPECTED) == set(PERSONAS)
+    assert len(SAR_URLS) >= 12
+
+
+def _sar_path(route: str, sar, item) -> str:
+    path = "/" + route
+    path = path.replace("<uuid:public_id>", str(sar.public_id))
+    return path.replace("<int:item_id>", str(item.pk))
+
+
+@pytest.fixture
+def released_sar(cast):
+    """A released request of Police A with one decided item, built directly."""
+    from django.utils import timezone
+
+    from masip.disclosure.models import DisclosureItem, RequestStatus
+    from masip.disclosure.tests.factories import SubjectAccessRequestFactory
+
+    now = timezone.now()
+    sar = SubjectAccessRequestFactory(
+        agency=cast.police_a,
+        recorded_by=cast.lead_manager,
+        status=RequestStatus.RELEASED,
+        identity_method="in_person",
+        identity_evidence="Passport",
+        identity_verified_at=now,
+        identity_verified_by=cast.lead_manager,
+        draft_built_at=now,
+        draft_built_by=cast.lead_manager,
+        released_at=now,
+        released_by=cast.agency_admin,
+        document=b"%PDF-1.4 synthetic",
+    )
+    item = DisclosureItem.objects.create(
+        request=sar,
+        position=1,
+        source_type="person",
+        source_id=cast.perpetrator.pk,
+        field="details",
+        label="Your name and personal details",
+        subject="requester",
+        category="own",
+        default_decision="include",
+        text="Name: Blake Testperp",
+        decision="include",
+        decided_at=now,
+        decided_by=cast.agency_admin,
+    )
+    return sar, item
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_subject_access_urls_answer_each_persona_correctly(
+    cast, client_for, released_sar, persona
+):
+    client = client_for(persona)
+    sar, item = released_sar
+    manage, release = SAR_EXPECTED[persona]
+    failures = []
+    for name, route in SAR_URLS:
+        view = _view_class(next(p for n, _, p in ALL_URLS if n == name))
+        per_request = "<uuid:public_id>" in route
+        if view.required_permission == Permission.SAR_RELEASE:
+            expected_status = release
+        elif per_request or manage != 404:
+            expected_status = manage
+        else:
+            expected_status = 200  # lists and the new-request form: own agency
+        for method in ("get", "post"):
+            status = getattr(client, method)(_sar_path(route, sar, item)).status_code
+            handles = method in view.http_method_names and hasattr(view, method)
+            if not handles and expected_status in (200, 404):
+                # The verb is checked first; then a method the page has not.
+                expected = {405}
+            elif expected_status == 200:
+                expected = {200, 302}
+            else:
+                expected = {expected_status}
+            if status not in expected:
+                failures.append(
+                    f"{method.upper()} {name}: {status}, expected {sorted(expected)}"
+                )
     assert not failures, "\n".join(failures)
