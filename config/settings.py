@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "masip.cases",
     "masip.incidents",
     "masip.reporting",
+    "masip.exports",
+    "masip.api",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,8 @@ DEFAULT_FROM_EMAIL = env_str("MASIP_FROM_EMAIL", "masip@localhost")
 # How long a break-the-glass grant and a case share last by default.
 MASIP_BREAK_GLASS_HOURS = env_int("MASIP_BREAK_GLASS_HOURS", 4)
 MASIP_PAGE_SIZE = env_int("MASIP_PAGE_SIZE", 25)
+# The most cases one export (CSV, spreadsheet or PDF) may hold.
+MASIP_EXPORT_MAX_ROWS = env_int("MASIP_EXPORT_MAX_ROWS", 5000)
 
 LOGGING = {
     "version": 1,

@@ -9,4 +9,6 @@ urlpatterns = [
     path("cases/<str:reference>/incidents/", include("masip.incidents.urls")),
     path("reports/", include("masip.reporting.urls")),
     path("audit/", include("masip.audit.urls")),
+    path("exports/", include("masip.exports.urls")),
+    path("api/v1/", include("masip.api.urls")),
 ]

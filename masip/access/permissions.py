@@ -27,6 +27,11 @@ class Permission(StrEnum):
     REPORT_VIEW_AGGREGATE = "report_view_aggregate"
     AUDIT_VIEW = "audit_view"
     MEMBERSHIP_MANAGE = "membership_manage"
+    # Exporting the case list: one grant per format (a spreadsheet travels
+    # further than a printed list), each behind step-up and a stated purpose.
+    EXPORT_CSV = "export_csv"
+    EXPORT_XLSX = "export_xlsx"
+    EXPORT_PDF = "export_pdf"
 
 
 class Scope(StrEnum):

@@ -87,7 +87,8 @@ ROLES: dict[RoleName, Role] = {
                 "Leads a team: everything a case worker does, plus allocating "
                 "workers, sharing cases with other agencies, closing cases, "
                 "reading a case's access log and breaking the glass in an "
-                "emergency."
+                "emergency; may export the case list (CSV, spreadsheet, PDF) "
+                "with a fresh second factor and a stated purpose."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -97,6 +98,9 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_CLOSE,
                 P.CASE_ACCESS_LOG_VIEW,
                 P.CASE_BREAK_GLASS,
+                P.EXPORT_CSV,
+                P.EXPORT_XLSX,
+                P.EXPORT_PDF,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -124,10 +128,13 @@ ROLES: dict[RoleName, Role] = {
             description=(
                 "Runs the multi-agency panels for a site: reads the cases led in "
                 "that site to prepare agendas, without sealed compartments; must "
-                "state a purpose before opening a case."
+                "state a purpose before opening a case; may print the case list "
+                "as a PDF for a panel pack."
             ),
             scope=Scope.SITE,
-            permissions=frozenset({P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW}),
+            permissions=frozenset(
+                {P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW, P.EXPORT_PDF}
+            ),
             requires_purpose=True,
         ),
         Role(
