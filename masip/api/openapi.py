@@ -115,7 +115,8 @@ def _list_operation() -> dict[str, Any]:
             ),
             _query(
                 "q",
-                {"type": "string", "maxLength": Q_MAX},
+                # Django refuses NUL characters in form input (400).
+                {"type": "string", "maxLength": Q_MAX, "pattern": "^[^\\x00]*$"},
                 "A reference (or its start), or a participant's name or alias.",
             ),
             _query(
