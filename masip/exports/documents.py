@@ -20,12 +20,12 @@ count is exactly what the file holds.
 
 import csv
 import datetime as dt
+import html
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -148,7 +148,7 @@ def xlsx_file(export: CaseExport, provenance: Provenance) -> IO[bytes]:
 
 def _text(value: str) -> str:
     """Plain text for a reportlab paragraph: its mini-markup escaped."""
-    return escape(xml_safe(value))
+    return html.escape(xml_safe(value), quote=False)
 
 
 @dataclass(frozen=True)

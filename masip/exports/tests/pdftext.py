@@ -2,9 +2,9 @@
 
 Reads every content stream (undoing reportlab's ASCII85 and Flate filters)
 and collects the string operands of the text-showing operators ``Tj``, ``'``,
-``"`` and ``TJ``, undoing PDF string escapes. Enough for reportlab's standard fonts, which
-write text as literal strings; a line is one string, so a value searched for
-is found whole unless it wraps.
+``"`` and ``TJ``, undoing PDF string escapes. Enough for reportlab's standard
+fonts, which write text as literal strings; a line is one string, so a value
+searched for is found whole unless it wraps.
 """
 
 import base64
