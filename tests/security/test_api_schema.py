@@ -12,9 +12,9 @@ A worker and then as a Police B worker. Every response must:
   receives agency A's references, nor A B's).
 
 Each agency leads several cases, so a leak would show up in the list.
-Examples: ``EXAMPLES`` per operation and identity (the CI figure in
-../shared/SECURITY.md is 200 per operation; set MASIP_SCHEMATHESIS_EXAMPLES
-to run more, e.g. nightly).
+Examples: ``EXAMPLES`` (100) per operation and identity, so 200 per operation
+(the CI figure in ../shared/SECURITY.md); set MASIP_SCHEMATHESIS_EXAMPLES to
+run more, e.g. 500 for the nightly 1,000.
 """
 
 import os
