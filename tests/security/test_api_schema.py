@@ -22,7 +22,9 @@ import os
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 
@@ -39,7 +41,22 @@ IDENTITIES = [("lead_worker", "police_b"), ("outsider", "police_a")]
 
 
 @pytest.fixture
-def agencies_cases(cast):
+def wsgi_in_test_transaction():
+    """Let WSGI requests share the test's transaction, as Django's test client does.
+
+    A request through the WSGI handler fires ``request_started`` and
+    ``request_finished``, whose ``close_old_connections`` would close the
+    connection holding the test's transaction (PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def agencies_cases(cast, wsgi_in_test_transaction):
     """Three more cases led by each of Police A and Police B."""
     for agency in (cast.police_a, cast.police_b):
         for _ in range(3):
