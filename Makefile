@@ -56,8 +56,9 @@ test: deps chromium ## Run the whole test suite, browser tests included, with co
 	  || { echo "masip/access/ must have 100% branch coverage:"; \
 	       $(PY) -m coverage report --include='masip/access/*' --show-missing; exit 1; }
 
-lint: typecheck ## Lint the Python code with ruff, and type-check it with mypy
+lint: typecheck ## Lint with ruff, type-check with mypy, scan with bandit
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r masip config --severity-level medium
 
 typecheck: $(VENV)/.installed ## Type-check the Python code with mypy (django-stubs)
 	$(VENV)/bin/mypy masip config

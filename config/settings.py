@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "masip.alerts",
     "masip.isolation",
     "masip.disclosure",
+    "masip.exports",
+    "masip.api",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +296,8 @@ webauthn_relying_party_check(
 # How long a break-the-glass grant and a case share last by default.
 MASIP_BREAK_GLASS_HOURS = env_int("MASIP_BREAK_GLASS_HOURS", 4)
 MASIP_PAGE_SIZE = env_int("MASIP_PAGE_SIZE", 25)
+# The most cases one export (CSV, spreadsheet or PDF) may hold.
+MASIP_EXPORT_MAX_ROWS = env_int("MASIP_EXPORT_MAX_ROWS", 5000)
 
 # Insider detection (masip/alerts, docs/decisions/0014-insider-detection.md).
 # Cases opened outside the user's and their team's allocation: this many

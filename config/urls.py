@@ -14,4 +14,6 @@ urlpatterns = [
     path("alerts/", include("masip.alerts.urls")),
     path("account/conflicts/", include("masip.accounts.conflict_urls")),
     path("subject-access/", include("masip.disclosure.urls")),
+    path("exports/", include("masip.exports.urls")),
+    path("api/v1/", include("masip.api.urls")),
 ]

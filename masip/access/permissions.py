@@ -35,6 +35,11 @@ class Permission(StrEnum):
     # releasing is a separate verb so that it can sit with designated roles.
     SAR_MANAGE = "sar_manage"
     SAR_RELEASE = "sar_release"
+    # Exporting the case list: one grant per format (a spreadsheet travels
+    # further than a printed list), each behind step-up and a stated purpose.
+    EXPORT_CSV = "export_csv"
+    EXPORT_XLSX = "export_xlsx"
+    EXPORT_PDF = "export_pdf"
 
 
 class Scope(StrEnum):

@@ -338,6 +338,18 @@ class Access:
             blocked |= self._staff_involved_q(self._exposed_staff)
         return Case.objects.filter(reach & ~blocked)
 
+    def visible_cases_granting(self, permission: Permission) -> QuerySet["Case"]:
+        """Visible cases reached through a membership that grants ``permission``.
+
+        For bulk verbs such as exports (rule 1): a manager in agency A who is a
+        worker in agency B exports A's cases, not B's. Break-the-glass grants
+        open one case in an emergency and do not count.
+        """
+        reach = Q(pk__isnull=True)
+        for membership in self.memberships_with(permission):
+            reach |= self._membership_q(membership)
+        return self.visible_cases().filter(reach)
+
     def case_for(self, reference: str, *, need: Permission) -> "Case":
         """The case with this reference if in reach, else ``Http404``
         (``CaseBlocked`` when the case exists but is blocked for the user)."""

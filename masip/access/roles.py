@@ -95,8 +95,10 @@ ROLES: dict[RoleName, Role] = {
                 "staff, and reviewing their agency's closed cases for "
                 "retention or disposal; marks a case their agency leads as "
                 "involving an agency's own staff, reads their team's declared "
-                "conflicts of interest, and prepares and reviews subject access "
-                "disclosures for their agency (but cannot release one)."
+                "conflicts of interest, prepares and reviews subject access "
+                "disclosures for their agency (but cannot release one), and "
+                "may export the case list (CSV, spreadsheet, PDF) with a fresh "
+                "second factor and a stated purpose."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK
@@ -111,6 +113,9 @@ ROLES: dict[RoleName, Role] = {
                 P.CASE_STAFF_INVOLVED_MARK,
                 P.CONFLICT_VIEW_STAFF,
                 P.SAR_MANAGE,
+                P.EXPORT_CSV,
+                P.EXPORT_XLSX,
+                P.EXPORT_PDF,
             },
             compartments=_ALL_COMPARTMENTS,
         ),
@@ -138,10 +143,13 @@ ROLES: dict[RoleName, Role] = {
             description=(
                 "Runs the multi-agency panels for a site: reads the cases led in "
                 "that site to prepare agendas, without sealed compartments; must "
-                "state a purpose before opening a case."
+                "state a purpose before opening a case; may print the case list "
+                "as a PDF for a panel pack."
             ),
             scope=Scope.SITE,
-            permissions=frozenset({P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW}),
+            permissions=frozenset(
+                {P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW, P.EXPORT_PDF}
+            ),
             requires_purpose=True,
         ),
         Role(

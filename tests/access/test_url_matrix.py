@@ -260,6 +260,7 @@ def test_alert_urls_answer_each_persona_correctly(cast, client_for, persona):
             status = getattr(client, method)(path).status_code
             if status != expected:
                 failures.append(f"{method.upper()} {name}: {status}, not {expected}")
+    assert not failures, "\n".join(failures)
 
 
 # Subject access requests (masip/disclosure) ----------------------------------
@@ -369,3 +370,41 @@ def test_subject_access_urls_answer_each_persona_correctly(
                     f"{method.upper()} {name}: {status}, expected {sorted(expected)}"
                 )
     assert not failures, "\n".join(failures)
+
+
+# Exports and the JSON API ----------------------------------------------------------
+
+# Who may open each export page (GET); everyone else gets 403.
+EXPORT_PAGES = {
+    "exports:case-list-csv": {"lead_manager", "outsider_manager"},
+    "exports:case-list-xlsx": {"lead_manager", "outsider_manager"},
+    "exports:case-list-pdf": {"lead_manager", "outsider_manager", "panel_coordinator"},
+}
+# Roles that read cases get the API's case list and its document; others 403.
+API_READERS = set(PERSONAS) - {"analyst", "agency_admin"}
+# In reach of the case but must state a purpose first: the API answers 403.
+NEEDS_PURPOSE = {"panel_coordinator", "auditor"}
+
+
+def _api_detail_status(persona: str) -> int:
+    if persona not in REACHES_CASE:
+        return 404
+    return 403 if persona in NEEDS_PURPOSE else 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_export_and_api_urls_answer_each_persona(cast, client_for, persona):
+    client = client_for(persona)
+    expected = {
+        name: 200 if persona in who else 403 for name, who in EXPORT_PAGES.items()
+    }
+    api_list = 200 if persona in API_READERS else 403
+    expected |= dict.fromkeys(("api:case-list", "api:openapi"), api_list)
+    expected["api:case-detail"] = _api_detail_status(persona)
+    routes = {n: r for n, r, _ in ALL_URLS}
+
+    answers = {
+        name: client.get(_fill(routes[name], cast)).status_code for name in expected
+    }
+
+    assert answers == expected
