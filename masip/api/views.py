@@ -19,7 +19,8 @@ from django.views import View
 from masip.access.actors import actor_from_request, purpose_for
 from masip.access.http import AuthenticatedRequest
 from masip.access.permissions import Permission as P
-from masip.access.policy import Access
+from masip.access.policy import Access, CaseBlocked
+from masip.access.views import record_blocked_attempt
 from masip.api import openapi
 from masip.api.forms import CaseListQuery
 from masip.api.serializers import case_detail_json, case_summary_json
@@ -50,6 +51,11 @@ class ApiView(View):
         self.access: Access = self.request.access
         try:
             return self.answer(request, *args, **kwargs)
+        except CaseBlocked as blocked:
+            # Closed to this user (staff-involved or a declared conflict):
+            # answered as missing, and the attempt audited for insider alerts.
+            record_blocked_attempt(self.request, blocked)
+            return error(404, NOT_FOUND)
         except Http404:
             return error(404, NOT_FOUND)
         except PermissionDenied as denied:

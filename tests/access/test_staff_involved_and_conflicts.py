@@ -8,6 +8,7 @@ POST), the lists and the searches; each attempt on a case URL is audited.
 import pytest
 from django.urls import reverse
 
+from masip.accounts.tests.stepup_helpers import factor_proved
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.cases.models import BreakGlassGrant
@@ -136,6 +137,7 @@ def test_conflict_blocks_every_url_and_each_attempt_is_audited(cast, client_for)
 def test_break_the_glass_on_a_blocked_case_answers_as_missing(cast, client_for):
     CaseStaffInvolvementFactory(case=cast.case, agency=cast.police_b)
     client = client_for("outsider_manager")
+    factor_proved(client)  # break-the-glass needs a fresh second factor
     data = {
         "reference": cast.case.reference,
         "reason": "Out-of-hours call reporting an immediate threat to life.",

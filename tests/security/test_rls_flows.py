@@ -84,7 +84,7 @@ def test_a_new_person_is_added_with_aliases_and_an_address(cast):
             town="Testtown",
         )
         seen = Person.objects.filter(pk=person.pk).exists()
-        addresses = list(Address.objects.filter(person=person).values_list("line_1"))
+        addresses = [(a.line_1,) for a in Address.objects.filter(person=person)]
 
     assert seen
     assert addresses == [("4 Example Row",)]

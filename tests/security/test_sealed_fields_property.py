@@ -36,6 +36,7 @@ from openpyxl import load_workbook
 from masip.access.actors import PURPOSE_SESSION_PREFIX
 from masip.access.permissions import Compartment, Permission
 from masip.access.policy import Access
+from masip.access.tests.factories import reveal_for
 from masip.cases.models import Case, CaseNote
 from masip.exports.formats import FORMATS
 from masip.exports.tests.conftest import body, make_fresh
@@ -101,35 +102,42 @@ def _canaries(values) -> dict[Compartment, list[str]]:
 
 
 def _plant(cast, values) -> None:
-    """Write the generated values into the case's sealed fields."""
+    """Write the generated values into the case's sealed fields.
+
+    Sealed columns are encrypted, so each row is saved through its model
+    (a queryset ``update`` of a sealed column is refused).
+    """
     contact = values[Compartment.VICTIM_CONTACT]
     victim = cast.victim
-    Address.objects.filter(person=victim).update(
-        line_1=contact["address"],
-        postcode=contact["postcode"],
-        confidentiality=Confidentiality.RESTRICTED,
-    )
-    Address.objects.filter(person=victim, line_1__startswith="Refuge").delete()
+    for address in Address.objects.filter(person=victim):
+        if address.line_1.startswith("Refuge"):
+            address.delete()
+            continue
+        address.line_1 = contact["address"]
+        address.postcode = contact["postcode"]
+        address.confidentiality = Confidentiality.RESTRICTED
+        address.save()
     AddressFactory(person=victim, line_1=contact["second_address"], is_current=False)
-    PersonIdentifier.objects.filter(person=victim).update(
-        kind=contact["identifier_kind"],
-        value=contact["identifier"],
-        confidentiality=Confidentiality.RESTRICTED,
-    )
-    SafeContactPreference.objects.filter(person=victim).update(
-        notes=contact["safe_notes"], code_word=contact["code_word"]
-    )
-    Incident.objects.filter(pk=cast.incident.pk).update(
-        location=contact["incident_location"],
-        location_confidentiality=Confidentiality.RESTRICTED,
-    )
+    for identifier in PersonIdentifier.objects.filter(person=victim):
+        identifier.kind = contact["identifier_kind"]
+        identifier.value = contact["identifier"]
+        identifier.confidentiality = Confidentiality.RESTRICTED
+        identifier.save()
+    for safe in SafeContactPreference.objects.filter(person=victim):
+        safe.notes = contact["safe_notes"]
+        safe.code_word = contact["code_word"]
+        safe.save()
+    incident = Incident.objects.get(pk=cast.incident.pk)
+    incident.location = contact["incident_location"]
+    incident.location_confidentiality = Confidentiality.RESTRICTED
+    incident.save()
     for kind, compartment in (
         (CaseNote.Kind.HEALTH, Compartment.HEALTH),
         (CaseNote.Kind.POLICE_INTEL, Compartment.POLICE_INTEL),
     ):
-        CaseNote.objects.filter(case=cast.case, kind=kind).update(
-            text=values[compartment]["note"]
-        )
+        for note in CaseNote.objects.filter(case=cast.case, kind=kind):
+            note.text = values[compartment]["note"]
+            note.save()
 
 
 def _pages(cast) -> list[str]:
@@ -257,6 +265,8 @@ def test_planted_values_are_visible_where_granted(cast, audience):
         Compartment.POLICE_INTEL: {"note": "Intel Visible444"},
     }
     _plant(cast, values)
+    # Granted roles see victim details only once revealed (masked by default).
+    reveal_for(cast.advocate, cast.case)
     pages = _pages(cast)
 
     advocate = "\n".join(audience["advocate"][0].get(url).text for url in pages)

@@ -7,6 +7,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "e" * 60,
     "MASIP_AUDIT_KEY": "production-like-audit-key",
     "DJANGO_ALLOWED_HOSTS": "masip.example.org",
+    "MASIP_WEBAUTHN_RP_ID": "masip.example.org",
+    "MASIP_WEBAUTHN_ORIGIN": "https://masip.example.org",
 }
 
 

@@ -312,7 +312,7 @@ def test_disposal_destroys_the_case_and_keeps_the_record_and_audit(
     assert response.status_code == 302
     assert not Case.objects.filter(reference=reference).exists()
     assert not Person.objects.filter(pk=cast.victim.pk).exists()
-    assert not Address.objects.filter(line_1="1 Sealed Street").exists()
+    assert not Address.objects.filter(person_id=cast.victim.pk).exists()
     assert not Incident.objects.filter(pk=cast.incident.pk).exists()
     assert Person.objects.filter(pk=cast.perpetrator.pk).exists()  # on another case
     record = DisposalRecord.objects.get(case_reference=reference)
