@@ -1,6 +1,7 @@
 """Fixtures shared by every test: the standard cast and signed-in clients."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,6 +16,27 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # A fast hash keeps the persona set-up cheap; production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """On PostgreSQL, end any session still open on the test database at the end.
+
+    A background worker started by a test, or a live-server thread, can leave
+    a connection behind; PostgreSQL then refuses to drop the test database.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
