@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "masip.disclosure",
     "masip.exports",
     "masip.api",
+    "masip.evidence",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Readers for the exports victims bring: each yields ParsedEntry values."""
