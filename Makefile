@@ -74,7 +74,7 @@ check: lint ## What CI checks: lint, Django checks, migrations, access doc, test
 	$(MAKE) test
 
 clean: ## Remove the virtualenv, node_modules and var/ (the local database too)
-	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .ruff_cache .mypy_cache *.egg-info
+	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .coverage.* .ruff_cache .mypy_cache *.egg-info
 	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
 
 # The virtualenv: Python 3.12, uv, then exactly the packages in the lock file.

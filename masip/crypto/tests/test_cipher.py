@@ -42,6 +42,7 @@ def test_seal_uses_a_fresh_nonce_every_time():
         associated_data("people_address", "town", ROW),  # another column
         associated_data("cases_casenote", "line_1", ROW),  # another table
     ],
+    ids=["another-row", "another-column", "another-table"],
 )
 def test_open_sealed_refuses_a_value_moved_elsewhere(other):
     token = seal("12 Canary Road", aad=AAD, keyring=RING)
