@@ -27,13 +27,17 @@ from masip.isolation.operations import (
     PostgresOnlySQL,
 )
 
-# The probe reads the marks of the one case it names, nothing else.
+# The probe reads the one case row it names and that case's marks, nothing
+# else (the case may be out of reach too: a break-the-glass lookup).
 PROBE_SQL = """
+CREATE POLICY masip_block_probe ON {schema}.cases_case FOR SELECT
+  USING (id IN (SELECT {schema}.masip_rls_probe_case_ids()));
 CREATE POLICY masip_block_probe ON {schema}.cases_casestaffinvolvement FOR SELECT
   USING (case_id IN (SELECT {schema}.masip_rls_probe_case_ids()));
 """
 DROP_PROBE_SQL = """
 DROP POLICY IF EXISTS masip_block_probe ON {schema}.cases_casestaffinvolvement;
+DROP POLICY IF EXISTS masip_block_probe ON {schema}.cases_case;
 """
 
 

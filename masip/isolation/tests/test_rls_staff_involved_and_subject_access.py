@@ -381,3 +381,24 @@ def test_another_agencys_request_opens_nothing(cast, app_role):
         seen = (_raw_case_ids(), Person.objects.count())
 
     assert seen == (set(), 0)
+
+
+def test_break_the_glass_on_a_blocked_case_is_seen_as_blocked(cast, app_role):
+    from masip.access.policy import Block
+    from masip.cases import selectors as case_selectors
+
+    CaseStaffInvolvement.objects.create(
+        case=cast.case,
+        agency=cast.police_b,
+        reason="The suspect works for Police B.",
+        marked_by=cast.lead_manager,
+    )
+    manager = cast.outsider_manager  # Police B, may break the glass
+
+    with as_role(app_role), reach_of(manager):
+        case = case_selectors.case_get_for_break_glass(cast.case.reference)
+        assert case is not None
+        block = Access(manager).block_on(case)
+        children = Incident.objects.filter(case_id=cast.case.pk).count()
+
+    assert (block, children) == (Block.STAFF_INVOLVED, 0)
