@@ -7,6 +7,15 @@ of any other agency answers 404, exactly like one that does not exist.
 The controller of a case's records, for subject access, is the agency that
 leads the case (ADR 0016): ``controlled_cases`` are the cases the handling
 agency leads, and nothing outside them is ever gathered.
+
+An agency administrator reaches no case, so on PostgreSQL row-level security
+would show the draft nothing. The reads of a draft's records (building it, and
+a reviewer reading an item's source) therefore run inside
+``isolation.context.subject_access``: the database then admits, for reading
+only, the cases the agency leads on which a linked person appears and the
+linked people's own records, and only for a request whose identity is
+verified and not yet released, in an agency where the user manages requests
+(ADR 0021). Other people's person records stay closed.
 """
 
 import datetime as dt
@@ -32,6 +41,7 @@ from masip.disclosure.models import (
     SubjectAccessRequest,
 )
 from masip.incidents.models import Incident
+from masip.isolation import context
 from masip.people.models import (
     Address,
     Channel,
@@ -105,11 +115,18 @@ def controlled_cases(agency: Agency) -> QuerySet[Case]:
     return Case.objects.filter(lead_agency=agency)
 
 
+def _on_controlled_cases(agency: Agency) -> QuerySet[Person]:
+    """People on at least one case the agency leads (may repeat: ``distinct``)."""
+    return Person.objects.filter(participations__case__in=controlled_cases(agency))
+
+
+def _linked_person_ids(sar: SubjectAccessRequest) -> QuerySet[RequestSubject, Any]:
+    """The ids of the people linked to the request, as a subquery."""
+    return RequestSubject.objects.filter(request=sar).values("person")
+
+
 def linked_people(sar: SubjectAccessRequest) -> list[Person]:
-    return [
-        s.person
-        for s in RequestSubject.objects.filter(request=sar).select_related("person")
-    ]
+    return list(Person.objects.filter(pk__in=_linked_person_ids(sar)).order_by("id"))
 
 
 @dataclass(frozen=True)
@@ -138,9 +155,7 @@ def subject_candidates(sar: SubjectAccessRequest) -> list[Candidate]:
     given = sar.requester_given_name.strip()
     family = sar.requester_family_name.strip()
     dob = sar.requester_date_of_birth
-    on_cases = Person.objects.filter(
-        participations__case__in=controlled_cases(sar.agency)
-    )
+    on_cases = _on_controlled_cases(sar.agency)
     name = _name_q(given, family)
     if dob is not None:
         match = (name & (Q(date_of_birth=dob) | Q(date_of_birth__isnull=True))) | (
@@ -150,7 +165,7 @@ def subject_candidates(sar: SubjectAccessRequest) -> list[Candidate]:
         match = name
     people = list(
         on_cases.filter(match)
-        .exclude(pk__in=RequestSubject.objects.filter(request=sar).values("person"))
+        .exclude(pk__in=_linked_person_ids(sar))
         .distinct()
         .order_by("family_name", "given_name", "id")[:CANDIDATE_LIMIT]
     )
@@ -189,11 +204,7 @@ def _matched_on(person: Person, given: str, family: str, dob: dt.date | None) ->
 
 def linkable_people(sar: SubjectAccessRequest, ids: Iterable[int]) -> list[Person]:
     """The chosen candidates, limited again to people on the agency's cases."""
-    return list(
-        Person.objects.filter(
-            pk__in=list(ids), participations__case__in=controlled_cases(sar.agency)
-        ).distinct()
-    )
+    return list(_on_controlled_cases(sar.agency).filter(pk__in=list(ids)).distinct())
 
 
 # Items ----------------------------------------------------------------------
@@ -284,8 +295,14 @@ def draft_items(sar: SubjectAccessRequest) -> list[Draft]:
     The requester's own facts are included by default. Every other person's
     identity (victims, witnesses, others; staff names), every address,
     incident location and safe-contact detail, and every piece of free text
-    are excluded until a reviewer decides.
+    are excluded until a reviewer decides. Other people's person records are
+    never read: their items are pointers labelled by their part in the case.
     """
+    with context.subject_access(sar.pk):
+        return _draft_items(sar)
+
+
+def _draft_items(sar: SubjectAccessRequest) -> list[Draft]:
     people = linked_people(sar)
     person_ids = {p.pk for p in people}
     cases = list(
@@ -294,10 +311,7 @@ def draft_items(sar: SubjectAccessRequest) -> list[Draft]:
         .distinct()
         .order_by("referred_on", "id")
         .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=CaseParticipant.objects.select_related("person"),
-            ),
+            "participants",
             Prefetch(
                 "incidents",
                 queryset=Incident.objects.select_related("recorded_by_agency").order_by(
@@ -655,13 +669,19 @@ def item_source(item: DisclosureItem) -> object | None:
     """The record an item came from, found only within the agency's cases.
 
     ``None`` when it has since been removed, or no longer sits on a case the
-    agency controls (the item can then only be withheld).
+    agency controls (the item can then only be withheld). On PostgreSQL,
+    also ``None`` for another person's identity when the reviewer reaches no
+    case (an agency administrator): the subject access window never opens a
+    third party's person record (ADR 0021).
     """
+    with context.subject_access(item.request_id):
+        return _item_source(item)
+
+
+def _item_source(item: DisclosureItem) -> object | None:
     sar = item.request
     cases = controlled_cases(sar.agency)
-    people = Person.objects.filter(
-        pk__in=RequestSubject.objects.filter(request=sar).values("person")
-    )
+    people = Person.objects.filter(pk__in=_linked_person_ids(sar))
     match item.source_type:
         case SourceType.PERSON:
             return people.filter(pk=item.source_id).first()

@@ -14,7 +14,17 @@ only under its own condition.
   Honoured only when the request's user may read aggregate reports, and for
   reading only.
 
-All three are context managers and decorators. On SQLite they do nothing.
+* ``subject_access(sar_id)``: a subject access draft reads the records about
+  the people linked to one request, on the cases its agency leads, for
+  reading only. Honoured only when the request's identity is verified, it is
+  not yet released, and the user may manage subject access requests in its
+  agency (``masip.sar_agencies``). Other people's records stay closed.
+* ``block_probe(reference)``: the policy tells a case closed to the user as
+  staff-involved from a missing one (to audit the attempt). Opens the one case
+  row and its staff-involved marks, only when the case is blocked for the
+  user and they would otherwise reach it (or may break the glass).
+
+All are context managers and decorators. On SQLite they do nothing.
 """
 
 from collections.abc import Iterator
@@ -60,4 +70,18 @@ def reveal_case(reference: str, using: str = "default") -> Iterator[None]:
 def aggregate_read(using: str = "default") -> Iterator[None]:
     """Let an aggregate report read case rows across every agency."""
     with _setting("aggregate_read", scope.ON, using):
+        yield
+
+
+@contextmanager
+def subject_access(sar_id: int, using: str = "default") -> Iterator[None]:
+    """Let a subject access draft read the records of request ``sar_id``."""
+    with _setting("subject_access", str(int(sar_id)), using):
+        yield
+
+
+@contextmanager
+def block_probe(reference: str, using: str = "default") -> Iterator[None]:
+    """Let the policy see whether the case ``reference`` is blocked for the user."""
+    with _setting("block_probe", reference, using):
         yield

@@ -43,6 +43,17 @@ def _schema(schema_editor: BaseDatabaseSchemaEditor) -> str:
     return str(row[0])
 
 
+def _has_v2(schema_editor: BaseDatabaseSchemaEditor, schema: str) -> bool:
+    """Whether the second version of the helper functions is installed."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regprocedure(%s) IS NOT NULL",
+            [f"{sql.identifier(schema)}.{sql.V2_MARKER}"],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def _table(apps: Apps, label: str) -> str:
     model: type[Model] = apps.get_model(label)
     return str(model._meta.db_table)
@@ -147,9 +158,13 @@ class ProtectCaseScopedTable(Operation):
             return
         model = to_state.apps.get_model(self.model)
         key, column, parent = key_for(model, self.via)
-        statement = sql.protect_sql(
-            _schema(schema_editor), model._meta.db_table, key, column, parent
-        )
+        schema = _schema(schema_editor)
+        table = model._meta.db_table
+        statement = sql.protect_sql(schema, table, key, column, parent)
+        if _has_v2(schema_editor, schema):
+            # After isolation 0003 every case-keyed table also leaves out the
+            # cases closed to the user's agency as staff-involved.
+            statement += "\n" + sql.blocks_sql(schema, table, key, column)
         schema_editor.execute(statement, params=None)
 
     def database_backwards(
@@ -168,6 +183,117 @@ class ProtectCaseScopedTable(Operation):
 
     def describe(self) -> str:
         return f"Row-level security on {self.model} (PostgreSQL only)"
+
+
+class InstallRowSecurityFunctionsV2(InstallRowSecurityFunctions):
+    """The second version of the helper functions (isolation 0003).
+
+    Adds the staff-involved reach and blocks, the block probe and the subject
+    access window; replaces the bodies of ``masip_rls_granted_case_ids``,
+    ``masip_rls_case_ids`` and ``masip_rls_person_ids``. Reversing restores
+    the first version's bodies and drops the functions it added.
+    """
+
+    def _tables(self, apps: Apps, schema: str) -> Tables:
+        return Tables(
+            schema=schema,
+            case=_table(apps, "cases.Case"),
+            share=_table(apps, "cases.CaseShare"),
+            grant=_table(apps, "cases.BreakGlassGrant"),
+            participant=_table(apps, "cases.CaseParticipant"),
+            person=_table(apps, "people.Person"),
+            agency=_table(apps, "accounts.Agency"),
+            mark=_table(apps, "cases.CaseStaffInvolvement"),
+            sar=_table(apps, "disclosure.SubjectAccessRequest"),
+            sar_subject=_table(apps, "disclosure.RequestSubject"),
+        )
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if _is_postgres(schema_editor):
+            tables = self._tables(to_state.apps, _schema(schema_editor))
+            schema_editor.execute(sql.functions_v2_sql(tables), params=None)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if _is_postgres(schema_editor):
+            schema = _schema(schema_editor)
+            tables = super()._tables(to_state.apps, schema)
+            schema_editor.execute(sql.functions_sql(tables), params=None)
+            schema_editor.execute(sql.drop_functions_v2_sql(schema), params=None)
+
+    def describe(self) -> str:
+        return "Install version 2 of the row-level security functions (PostgreSQL only)"
+
+
+class ExtendCaseScopedTable(Operation):
+    """Add the version 2 policies to a table an earlier migration protected:
+    the restrictive staff-involved block, and (``disclosure=True``) read access
+    for a subject access draft. Reversing drops both."""
+
+    reversible = True
+
+    def __init__(
+        self, model: str, via: str | None = None, disclosure: bool = False
+    ) -> None:
+        self.model = model
+        self.via = via
+        self.disclosure = disclosure
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"model": self.model}
+        if self.via is not None:
+            kwargs["via"] = self.via
+        if self.disclosure:
+            kwargs["disclosure"] = True
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        model = to_state.apps.get_model(self.model)
+        key, column, _parent = key_for(model, self.via)
+        schema = _schema(schema_editor)
+        table = model._meta.db_table
+        statement = sql.blocks_sql(schema, table, key, column)
+        if self.disclosure:
+            statement += "\n" + sql.disclosure_sql(schema, table, key, column)
+        schema_editor.execute(statement, params=None)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        table = from_state.apps.get_model(self.model)._meta.db_table
+        statement = sql.drop_v2_policies_sql(_schema(schema_editor), table)
+        schema_editor.execute(statement, params=None)
+
+    def describe(self) -> str:
+        return f"Staff-involved and subject access policies on {self.model}"
 
 
 class PostgresOnlySQL(Operation):

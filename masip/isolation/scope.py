@@ -16,13 +16,24 @@ application shows further, and the database leaves that to it):
                           grant counts only in the name of one of them)
 ``masip.may_break_glass`` ``on`` if a membership may break the glass
 ``masip.may_aggregate``   ``on`` if a membership may read aggregate reports
+``masip.standards_agencies``  agencies of professional-standards memberships:
+                          cases marked as involving their staff (the
+                          ``staff_involved`` scope)
+``masip.staff_agencies``  agencies whose staff-involved cases are closed to
+                          the user: every agency they work for, bar one where
+                          they are professional standards
+``masip.sar_agencies``    agencies in which a membership may manage subject
+                          access requests (``context.subject_access`` opens a
+                          draft's records only for a request of one of them)
 ========================  =====================================================
 
 Allocations and teams do not widen reach in the policy (they order lists), so
 the database does not key on them. ``masip.reveal_reference``,
-``masip.aggregate_read`` and ``masip.trusted`` are set only inside the context
-managers of ``context.py``. Every name is always written, so a connection
-reused from an earlier request keeps nothing of it.
+``masip.aggregate_read``, ``masip.subject_access``, ``masip.block_probe`` and
+``masip.trusted`` are set only inside the context managers of ``context.py``.
+Declared conflicts of interest are the application's alone (ADR 0021).
+Every name is always written, so a connection reused from an earlier request
+keeps nothing of it.
 """
 
 from collections.abc import Iterable, Mapping
@@ -42,8 +53,13 @@ SETTINGS = (
     "member_agencies",
     "may_break_glass",
     "may_aggregate",
+    "standards_agencies",
+    "staff_agencies",
+    "sar_agencies",
     "reveal_reference",
     "aggregate_read",
+    "subject_access",
+    "block_probe",
     "trusted",
 )
 EMPTY: Mapping[str, str] = dict.fromkeys(SETTINGS, "")
@@ -63,6 +79,10 @@ def settings_for(access: Access) -> dict[str, str]:
     scopes = {m.role_def.scope for m in memberships}
     by_agency = [m for m in memberships if m.role_def.scope == Scope.AGENCY]
     by_site = [m for m in memberships if m.role_def.scope == Scope.SITE]
+    # As the policy: a professional-standards role that fits its agency reaches
+    # that agency's staff-involved cases and is not blocked from them; any
+    # other membership (one that grants nothing included) is staff, blocked.
+    standards = [m for m in memberships if m.role_def.scope == Scope.STAFF_INVOLVED]
     values.update(
         user_id=str(access.user_id),
         agencies=_ids(m.agency_id for m in by_agency),
@@ -72,6 +92,13 @@ def settings_for(access: Access) -> dict[str, str]:
         member_agencies=_ids(m.agency_id for m in memberships),
         may_break_glass=ON if access.has(Permission.CASE_BREAK_GLASS) else "",
         may_aggregate=ON if access.has(Permission.REPORT_VIEW_AGGREGATE) else "",
+        standards_agencies=_ids(m.agency_id for m in standards),
+        staff_agencies=_ids(
+            m.agency_id for m in access.staff_memberships if m not in standards
+        ),
+        sar_agencies=_ids(
+            m.agency_id for m in access.memberships_with(Permission.SAR_MANAGE)
+        ),
     )
     return values
 

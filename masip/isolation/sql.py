@@ -60,6 +60,10 @@ class Tables:
     participant: str
     person: str
     agency: str
+    # Read by the second version of the functions (``FUNCTIONS_V2_SQL``) only.
+    mark: str = ""
+    sar: str = ""
+    sar_subject: str = ""
 
     def q(self, table: str) -> str:
         return f"{identifier(self.schema)}.{identifier(table)}"
@@ -209,6 +213,193 @@ def functions_sql(tables: Tables) -> str:
     )
 
 
+FUNCTIONS_V2_SQL = """
+CREATE OR REPLACE FUNCTION {s}.masip_rls_blocked_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT m.case_id FROM {mark} m
+     WHERE m.cleared_at IS NULL
+       AND m.agency_id = ANY ((SELECT {s}.masip_rls_ids('staff_agencies'))::bigint[]);
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_granted_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT sh.case_id FROM {share} sh
+     WHERE sh.agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+       AND sh.revoked_at IS NULL
+       AND sh.expires_at > now()
+    UNION
+    SELECT g.case_id FROM {grant} g
+     WHERE g.user_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND g.agency_id = ANY ((SELECT {s}.masip_rls_ids('member_agencies'))::bigint[])
+       AND g.expires_at > now()
+    UNION
+    SELECT m.case_id FROM {mark} m
+     WHERE m.cleared_at IS NULL
+       AND m.agency_id
+           = ANY ((SELECT {s}.masip_rls_ids('standards_agencies'))::bigint[]);
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    (SELECT c.id FROM {case} c
+      WHERE (SELECT {s}.masip_rls_flag('all_cases'))
+         OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_ids('agencies'))::bigint[])
+         OR c.lead_agency_id = ANY ((SELECT {s}.masip_rls_site_agency_ids())::bigint[])
+         OR c.created_by_id = ANY ((SELECT {s}.masip_rls_ids('referrer'))::bigint[])
+     UNION
+     SELECT {s}.masip_rls_granted_case_ids())
+    EXCEPT
+    SELECT {s}.masip_rls_blocked_case_ids();
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_person_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT p.person_id FROM {participant} p
+     WHERE p.case_id IN (SELECT {s}.masip_rls_case_ids())
+    UNION
+    SELECT pe.id FROM {person} pe
+     WHERE pe.created_by_id = ANY ((SELECT {s}.masip_rls_ids('user_id'))::bigint[])
+       AND NOT EXISTS (SELECT 1 FROM {participant} x WHERE x.person_id = pe.id);
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_probe_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  previous text := {s}.masip_rls_text('trusted');
+  probe text := {s}.masip_rls_text('block_probe');
+BEGIN
+  IF probe = '' THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT c.id FROM {case} c
+     WHERE c.reference = probe
+       AND c.id IN (SELECT {s}.masip_rls_blocked_case_ids())
+       AND ({s}.masip_rls_flag('may_break_glass')
+            OR {s}.masip_rls_flag('all_cases')
+            OR c.lead_agency_id = ANY ({s}.masip_rls_ids('agencies'))
+            OR c.lead_agency_id = ANY ({s}.masip_rls_site_agency_ids())
+            OR c.created_by_id = ANY ({s}.masip_rls_ids('referrer'))
+            OR c.id IN (SELECT {s}.masip_rls_granted_case_ids()));
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_disclosure_case_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  IF {s}.masip_rls_text('subject_access') = '' THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT DISTINCT c.id FROM {sar} r
+      JOIN {sar_subject} rs ON rs.request_id = r.id
+      JOIN {participant} p ON p.person_id = rs.person_id
+      JOIN {case} c ON c.id = p.case_id AND c.lead_agency_id = r.agency_id
+     WHERE r.id = ANY ((SELECT {s}.masip_rls_ids('subject_access'))::bigint[])
+       AND r.agency_id = ANY ((SELECT {s}.masip_rls_ids('sar_agencies'))::bigint[])
+       AND r.identity_verified_at IS NOT NULL
+       AND r.released_at IS NULL;
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_rls_disclosure_person_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  IF {s}.masip_rls_text('subject_access') = '' THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('masip.trusted', 'on', true);
+  RETURN QUERY
+    SELECT DISTINCT rs.person_id FROM {sar} r
+      JOIN {sar_subject} rs ON rs.request_id = r.id
+      JOIN {participant} p ON p.person_id = rs.person_id
+      JOIN {case} c ON c.id = p.case_id AND c.lead_agency_id = r.agency_id
+     WHERE r.id = ANY ((SELECT {s}.masip_rls_ids('subject_access'))::bigint[])
+       AND r.agency_id = ANY ((SELECT {s}.masip_rls_ids('sar_agencies'))::bigint[])
+       AND r.identity_verified_at IS NOT NULL
+       AND r.released_at IS NULL;
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+"""
+
+# Functions the second version adds (dropped when it is reversed; the ones it
+# replaces are restored by running ``FUNCTIONS_SQL`` again).
+FUNCTION_V2_SIGNATURES = (
+    "masip_rls_disclosure_person_ids()",
+    "masip_rls_disclosure_case_ids()",
+    "masip_rls_probe_case_ids()",
+    "masip_rls_blocked_case_ids()",
+)
+V2_MARKER = "masip_rls_blocked_case_ids()"
+
+
+def functions_v2_sql(tables: Tables) -> str:
+    return FUNCTIONS_V2_SQL.format(
+        s=identifier(tables.schema),
+        case=tables.q(tables.case),
+        share=tables.q(tables.share),
+        grant=tables.q(tables.grant),
+        participant=tables.q(tables.participant),
+        person=tables.q(tables.person),
+        mark=tables.q(tables.mark),
+        sar=tables.q(tables.sar),
+        sar_subject=tables.q(tables.sar_subject),
+    )
+
+
+def drop_functions_v2_sql(schema: str) -> str:
+    s = identifier(schema)
+    return "\n".join(
+        f"DROP FUNCTION IF EXISTS {s}.{signature};"
+        for signature in FUNCTION_V2_SIGNATURES
+    )
+
+
 def drop_functions_sql(schema: str) -> str:
     s = identifier(schema)
     return "\n".join(
@@ -297,9 +488,88 @@ def protect_sql(
     return ";\n".join(statements) + ";"
 
 
+POLICY_UNBLOCKED = "masip_unblocked"
+POLICY_DISCLOSURE = "masip_disclosure"
+
+
+def unblocked_predicate(schema: str, key: Key, column: str) -> str | None:
+    """What a row must also meet (a restrictive policy): not on a case marked
+    as involving the staff of an agency the user works for, or ``None`` where
+    the key needs no such policy (people follow ``masip_rls_case_ids()``,
+    which leaves blocked cases out; a parent's policy decides for its rows).
+
+    The exceptions mirror the application: aggregate reports count blocked
+    cases; the break-the-glass lookup and the block probe read the one case so
+    that the application can tell a blocked case from a missing one (and audit
+    the attempt); a subject access draft gathers every case its agency leads
+    (ADR 0021).
+    """
+    s = identifier(schema)
+    col = identifier(column)
+    passes = (
+        f"(SELECT {s}.masip_rls_bypass()) OR (SELECT {s}.masip_rls_aggregate())"
+        f" OR {col} IN (SELECT {s}.masip_rls_disclosure_case_ids())"
+        f" OR {col} IN (SELECT {s}.masip_rls_probe_case_ids())"
+    )
+    if key == Key.CASE_ROOT:
+        return (
+            f"{passes} OR ((SELECT {s}.masip_rls_flag('may_break_glass'))"
+            f" AND reference = (SELECT {s}.masip_rls_text('reveal_reference')))"
+            f" OR {col} NOT IN (SELECT {s}.masip_rls_blocked_case_ids())"
+        )
+    if key == Key.CASE:
+        return f"{passes} OR {col} NOT IN (SELECT {s}.masip_rls_blocked_case_ids())"
+    return None
+
+
+def disclosure_predicate(schema: str, key: Key, column: str) -> str | None:
+    """Rows a subject access draft may read (``context.subject_access``)."""
+    s = identifier(schema)
+    col = identifier(column)
+    if key in (Key.CASE_ROOT, Key.CASE):
+        return f"{col} IN (SELECT {s}.masip_rls_disclosure_case_ids())"
+    if key in (Key.PERSON_ROOT, Key.PERSON):
+        return f"{col} IN (SELECT {s}.masip_rls_disclosure_person_ids())"
+    return None
+
+
+def blocks_sql(schema: str, table: str, key: Key, column: str) -> str:
+    """The restrictive staff-involved policy on ``table`` (may be empty)."""
+    t = f"{identifier(schema)}.{identifier(table)}"
+    predicate = unblocked_predicate(schema, key, column)
+    statements = [f"DROP POLICY IF EXISTS {POLICY_UNBLOCKED} ON {t}"]
+    if predicate:
+        statements.append(
+            f"CREATE POLICY {POLICY_UNBLOCKED} ON {t} AS RESTRICTIVE FOR ALL"
+            f" USING ({predicate}) WITH CHECK ({predicate})"
+        )
+    return ";\n".join(statements) + ";"
+
+
+def disclosure_sql(schema: str, table: str, key: Key, column: str) -> str:
+    """The read-only subject access policy on ``table``."""
+    t = f"{identifier(schema)}.{identifier(table)}"
+    predicate = disclosure_predicate(schema, key, column)
+    if predicate is None:
+        raise ValueError(f"{table}: a subject access draft reads no such table.")
+    return (
+        f"DROP POLICY IF EXISTS {POLICY_DISCLOSURE} ON {t};\n"
+        f"CREATE POLICY {POLICY_DISCLOSURE} ON {t} FOR SELECT USING ({predicate});"
+    )
+
+
+def drop_v2_policies_sql(schema: str, table: str) -> str:
+    t = f"{identifier(schema)}.{identifier(table)}"
+    return (
+        f"DROP POLICY IF EXISTS {POLICY_DISCLOSURE} ON {t};\n"
+        f"DROP POLICY IF EXISTS {POLICY_UNBLOCKED} ON {t};"
+    )
+
+
 def unprotect_sql(schema: str, table: str) -> str:
     t = f"{identifier(schema)}.{identifier(table)}"
     return (
+        drop_v2_policies_sql(schema, table) + "\n"
         f"DROP POLICY IF EXISTS {POLICY_READ} ON {t};\n"
         f"DROP POLICY IF EXISTS {POLICY_REACH} ON {t};\n"
         f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY;\n"

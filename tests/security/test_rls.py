@@ -349,7 +349,7 @@ def test_the_policies_hold_when_the_owner_is_not_a_superuser(
         with context.system_work():
             inside = Case.objects.count()
 
-    assert len(functions) == 10
+    assert len(functions) == 14
     assert worker == expected == {cast.case.reference}
     assert people == {"Testvictim", "Testperp"}
     assert (outside, inside) == (0, 2)
