@@ -92,6 +92,32 @@ def parse(
     return count(number_repeats(e for e in entries if e is not None), report)
 
 
+def parse_eml(
+    source: IO[bytes],
+    *,
+    report: ParseReport,
+    tz: ZoneInfo,
+    owner_addresses: Collection[str] = (),
+) -> Iterator[ParsedEntry]:
+    """Yield the one message of an .eml file."""
+    return parse(
+        source, report=report, tz=tz, owner_addresses=owner_addresses, mbox=False
+    )
+
+
+def parse_mbox(
+    source: IO[bytes],
+    *,
+    report: ParseReport,
+    tz: ZoneInfo,
+    owner_addresses: Collection[str] = (),
+) -> Iterator[ParsedEntry]:
+    """Yield the messages of an .mbox file."""
+    return parse(
+        source, report=report, tz=tz, owner_addresses=owner_addresses, mbox=True
+    )
+
+
 def _peek(source: IO[bytes]) -> bytes:
     peek = getattr(source, "peek", None)
     if peek is not None:
