@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import IO, NoReturn
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
@@ -67,7 +67,7 @@ from masip.evidence.parsers.base import (
     number_repeats,
 )
 
-CHUNK_SIZE = 1 << 16
+CHUNK_SIZE = 1 << 18
 OWNER = "me"
 WITHHELD = "(number withheld)"
 # The longest surrogate reference the rejoiner recognises is 16 bytes, a pair
@@ -232,14 +232,20 @@ class _Reader:
     # -- expat callbacks ---------------------------------------------------
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if self.root is None:
-            self._root(name, attrs)
-        elif name == "sms" and self.root == "smses":
-            self.seen += 1
-            self._guarded(self._sms, attrs)
+        build: Callable[[dict[str, str]], None] | None = None
+        if name == "sms" and self.root == "smses":
+            build = self._sms
         elif name == "call" and self.root == "calls":
+            build = self._call
+        if build is not None:
             self.seen += 1
-            self._guarded(self._call, attrs)
+            try:
+                build(attrs)
+            except ValueError as error:
+                line, offset = self._where()
+                self.report.problem(str(error), line=line, offset=offset)
+        elif self.root is None:
+            self._root(name, attrs)
         elif name == "mms" and self.root == "smses":
             self.seen += 1
             self.mms = _Mms(attrs, *self._where())
@@ -272,21 +278,14 @@ class _Reader:
     def _where(self) -> tuple[int, int]:
         return self.parser.CurrentLineNumber, self.parser.CurrentByteIndex
 
-    def _guarded(
-        self, build: Callable[[dict[str, str]], None], attrs: dict[str, str]
-    ) -> None:
-        try:
-            build(attrs)
-        except ValueError as error:
-            line, offset = self._where()
-            self.report.problem(str(error), line=line, offset=offset)
-
     def _when(self, attrs: dict[str, str]) -> datetime:
         raw = attrs.get("date", "")
         try:
-            return (_EPOCH + timedelta(milliseconds=int(raw))).astimezone(self.tz)
-        except (ValueError, OverflowError):
+            seconds, millis = divmod(int(raw), 1000)
+            when = datetime.fromtimestamp(seconds, self.tz)
+        except (ValueError, OverflowError, OSError):
             raise ValueError(f"Unreadable date {raw!r}; item left out.") from None
+        return when.replace(microsecond=millis * 1000) if millis else when
 
     def _party(self, number: str) -> str:
         if not number or number.startswith("-"):  # -1, -2: withheld, unknown
