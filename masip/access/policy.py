@@ -250,6 +250,15 @@ class Access:
             if not (m.role == RoleName.PROFESSIONAL_STANDARDS and _role_fits_agency(m))
         ]
 
+    @cached_property
+    def _declares_conflicts(self) -> bool:
+        """Whether the user has any active declared conflict of interest."""
+        from masip.accounts.models import ConflictDeclaration
+
+        return (
+            ConflictDeclaration.objects.active().filter(user_id=self.user_id).exists()
+        )
+
     def _staff_involved_q(self, memberships: list["Membership"]) -> Q:
         """Cases marked as involving the staff of these memberships' agencies."""
         return Q(pk__in=_marked_cases([m.agency_id for m in memberships]))
@@ -294,9 +303,9 @@ class Access:
 
     def _block_flags(self) -> dict[str, Any]:
         """One boolean column per way a case can be blocked for the user."""
-        flags: dict[str, Any] = {
-            "conflict": ExpressionWrapper(self._conflict_q(), BooleanField())
-        }
+        flags: dict[str, Any] = {}
+        if self._declares_conflicts:
+            flags["conflict"] = ExpressionWrapper(self._conflict_q(), BooleanField())
         for i, membership in enumerate(self._exposed_staff):
             flags[f"staff{i}"] = ExpressionWrapper(
                 self._staff_involved_q([membership]), BooleanField()
@@ -337,7 +346,9 @@ class Access:
         reach = self._break_glass_q()
         for membership in self.memberships:
             reach |= self._membership_q(membership)
-        blocked = self._conflict_q()
+        blocked = Q(pk__isnull=True)
+        if self._declares_conflicts:
+            blocked |= self._conflict_q()
         if self._exposed_staff:
             blocked |= self._staff_involved_q(self._exposed_staff)
         return Case.objects.filter(reach & ~blocked)
@@ -357,15 +368,23 @@ class Access:
     def case_for(self, reference: str, *, need: Permission) -> "Case":
         """The case with this reference if in reach, else ``Http404``
         (``CaseBlocked`` when the case exists but is blocked for the user)."""
+        # The reach of each membership comes back with the case, in one query.
+        flags = self._membership_flags()
         case = (
             self.visible_cases()
             .filter(reference=reference)
             .select_related("lead_agency", "lead_agency__site")
+            .annotate(**{f"masip_reach_{name}": flag for name, flag in flags.items()})
             .first()
         )
         if case is None:
             self._not_found(reference)
-        if not self.case_access(case).can(need):
+        matched = {name: getattr(case, f"masip_reach_{name}") for name in flags}
+        cache: dict[int, CaseAccess] = self.__dict__.setdefault("_case_cache", {})
+        cache[case.pk] = CaseAccess(
+            case=case, reaches=tuple(self._reaches_matching(case, matched))
+        )
+        if not cache[case.pk].can(need):
             raise PermissionDenied
         return case
 
@@ -394,21 +413,32 @@ class Access:
         return cache[case.pk]
 
     def _reaches(self, case: "Case") -> list[Reach]:
-        from masip.cases.models import BreakGlassGrant, Case, CaseShare
+        from masip.cases.models import Case
 
         if not self.memberships:
             return []
-        flags = {
+        flags = self._membership_flags() | self._block_flags()
+        matched = Case.objects.filter(pk=case.pk).values(**flags).first() or {}
+        if self._block_in(matched) is not None:
+            # Blocked: no way in, not even a break-the-glass grant.
+            return []
+        return self._reaches_matching(case, matched)
+
+    def _membership_flags(self) -> dict[str, Any]:
+        """One boolean column per membership: does its scope reach the case?"""
+        return {
             f"m{i}": ExpressionWrapper(
                 self._membership_q(m), output_field=BooleanField()
             )
             for i, m in enumerate(self.memberships)
         }
-        flags.update(self._block_flags())
-        matched = Case.objects.filter(pk=case.pk).values(**flags).first() or {}
-        if self._block_in(matched) is not None:
-            # Blocked: no way in, not even a break-the-glass grant.
-            return []
+
+    def _reaches_matching(
+        self, case: "Case", matched: Mapping[str, Any]
+    ) -> list[Reach]:
+        """The reaches of an unblocked case, given its ``_membership_flags``."""
+        from masip.cases.models import BreakGlassGrant, CaseShare
+
         reaches: list[Reach] = []
         shares = {
             s.agency_id: s
