@@ -10,13 +10,11 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from masip.accounts.tests.factories import StaffHomeAddressFactory
 from masip.alerts import engine, tasks
 from masip.alerts.models import Alert, AlertTrigger, RuleCode
-from masip.alerts.tests.support import record_at, run_worker, uk
+from masip.alerts.tests.support import record_at, uk
 from masip.audit import services as audit
 from masip.audit.events import EventType as E
-from masip.crypto.tests.committing import audit_truncate_allowed  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -93,42 +91,6 @@ def test_a_watched_event_costs_the_request_one_insert(
         for callback in callbacks:
             callback()
     assert len(_queued()) == 1
-
-
-# The worker closes a connection it finds inside a transaction (it expects to
-# own it), so these tests commit as they go (see masip/crypto/tests/committing.py).
-@pytest.mark.usefixtures("audit_truncate_allowed", "transactional_db")
-def test_the_real_worker_raises_the_alert_once_for_a_task_run_twice(cast):
-    # Autocommit: the hook queues the task as the write commits.
-    event = record_at(E.CASE_BREAK_GLASS, cast.lead_manager, case_reference="STK-A")
-    assert Alert.objects.count() == 0
-    tasks.evaluate_event.enqueue(event.pk)  # queued again, as by a retry
-
-    log = run_worker()
-
-    results = _queued()
-    assert [r.status for r in results] == [TaskResultStatus.SUCCESSFUL] * 2, log
-    assert sorted(r.return_value for r in results) == [0, 1]
-    alert = Alert.objects.get()
-    assert (alert.rule, alert.subject, alert.occurrences) == (
-        RuleCode.BREAK_GLASS,
-        cast.lead_manager,
-        1,
-    )
-
-
-@pytest.mark.usefixtures("audit_truncate_allowed", "transactional_db")
-def test_the_real_worker_raises_the_shared_address_alert(cast):
-    StaffHomeAddressFactory(
-        user=cast.lead_manager, line_1="1 Sealed Street", postcode="ZZ99 9ZZ"
-    )
-    record_at(E.CASE_VIEWED, cast.lead_manager, case_reference=cast.case.reference)
-
-    log = run_worker()
-
-    (result,) = _queued()
-    assert result.status == TaskResultStatus.SUCCESSFUL, log
-    assert Alert.objects.get().rule == RuleCode.ADDRESS_MATCH
 
 
 def test_a_failing_detector_never_fails_the_write(
