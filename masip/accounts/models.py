@@ -1,5 +1,6 @@
 """Organisations and the staff who work in them."""
 
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import (
@@ -11,6 +12,7 @@ from django.db import models
 from django_otp.models import Device
 
 from masip.access.roles import ROLES, AgencyKind, Role, RoleName
+from masip.crypto.fields import BlindIndexField, EncryptedTextField
 
 
 class Site(models.Model):
@@ -104,6 +106,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+class StaffHomeAddress(models.Model):
+    """A member of staff's own home address, held only to detect a conflict.
+
+    The insider detectors compare it with the addresses of the people on the
+    cases the user opens (masip/alerts/rules/casework.py). It sits in its own
+    table, sealed at rest, so nothing that loads a ``User`` reads it; exact
+    matches on the postcode go through its keyed blind index. No page shows the
+    stored values: the user and their agency administrators can replace or
+    remove it, and see only whether one is on record.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="home_address"
+    )
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    line_1 = EncryptedTextField(max_length=200)
+    postcode = EncryptedTextField(max_length=10)
+    postcode_index = BlindIndexField(source="postcode", scheme="postcode")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "staff home addresses"
+
+    def __str__(self) -> str:
+        return f"Home address of user {self.user_id}"
+
+
 class Membership(models.Model):
     """A user's place in one agency, with the role they hold there."""
 
@@ -183,9 +212,7 @@ class WebAuthnCredential(Device):
     ``name`` (from ``Device``) is the name the user gives it.
     """
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     # The credential id the authenticator chose, base64url without padding
     # (at most 1023 bytes, so at most 1364 characters).
     credential_id = models.CharField(max_length=1400, unique=True)
@@ -208,6 +235,8 @@ class WebAuthnCredential(Device):
                 fields=["user", "name"], name="webauthn_credential_unique_name"
             )
         ]
+
+
 class ConflictRelationship(models.TextChoices):
     PARTNER = "partner", "Partner or former partner"
     RELATIVE = "relative", "Relative"

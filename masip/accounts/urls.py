@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from masip.accounts import staff_views, views, webauthn_views
+from masip.accounts import home_address_views, staff_views, views, webauthn_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -50,6 +50,11 @@ urlpatterns = [
         webauthn_views.SecurityKeyRemoveView.as_view(),
         name="webauthn-remove",
     ),
+    path(
+        "account/home-address/",
+        home_address_views.OwnHomeAddressView.as_view(),
+        name="home-address",
+    ),
     path("sign-in/confirm/", views.StepUpConfirmView.as_view(), name="step-up"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
@@ -57,6 +62,11 @@ urlpatterns = [
     path("staff/", staff_views.StaffListView.as_view(), name="staff-list"),
     path("staff/add/", staff_views.StaffAddView.as_view(), name="staff-add"),
     path("staff/<int:pk>/", staff_views.StaffEditView.as_view(), name="staff-edit"),
+    path(
+        "staff/<int:pk>/home-address/",
+        home_address_views.StaffHomeAddressView.as_view(),
+        name="staff-home-address",
+    ),
     path(
         "staff/<int:pk>/reset-sign-in/",
         staff_views.StaffFactorResetView.as_view(),

@@ -7,8 +7,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Security alerts"
 
     def ready(self) -> None:
-        from masip.alerts.engine import evaluate_committed
+        from masip.alerts.tasks import enqueue_committed
         from masip.audit import services as audit
 
-        # Every audit event, once committed, goes past the detectors.
-        audit.on_recorded(evaluate_committed)
+        # Every audit event a rule watches, once committed, is queued for the
+        # detectors, which the background worker runs (see tasks.py).
+        audit.on_recorded(enqueue_committed)

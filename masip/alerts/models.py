@@ -13,6 +13,7 @@ from masip.core.models import VersionedModel
 
 class RuleCode(models.TextChoices):
     SURNAME_MATCH = "surname_match", "Case shares the user's family name"
+    ADDRESS_MATCH = "address_match", "Case holds an address at the user's home"
     UNALLOCATED_VOLUME = "unallocated_volume", "Many cases opened outside allocation"
     SEALED_OFF_HOURS = "sealed_off_hours", "Sealed details revealed out of hours"
     BREAK_GLASS = "break_glass", "Break-the-glass used"

@@ -112,3 +112,11 @@ class EventType(models.TextChoices):
         "sar.document_downloaded",
         "Downloaded a released subject access disclosure",
     )
+    STAFF_HOME_ADDRESS_SET = (
+        "staff.home_address_set",
+        "Recorded a member of staff's home address (for conflict checks)",
+    )
+    STAFF_HOME_ADDRESS_REMOVED = (
+        "staff.home_address_removed",
+        "Removed a member of staff's home address",
+    )

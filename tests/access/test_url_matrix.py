@@ -42,6 +42,7 @@ SIGNED_IN_ONLY = {
     "accounts:security",
     "accounts:security-confirm",
     "accounts:step-up",
+    "accounts:home-address",
     "conflicts:list",
     "conflicts:declare",
     "conflicts:withdraw",

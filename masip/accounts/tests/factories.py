@@ -12,6 +12,7 @@ from masip.accounts.models import (
     ConflictRelationship,
     Membership,
     Site,
+    StaffHomeAddress,
     Team,
     User,
 )
@@ -95,3 +96,14 @@ class ConflictDeclarationFactory(DjangoModelFactory):
     given_name = factory.Sequence(lambda n: f"Declared{n}")
     family_name = "Person"
     relationship = ConflictRelationship.NEIGHBOUR
+
+
+class StaffHomeAddressFactory(DjangoModelFactory):
+    """A synthetic home address (the ZZ99 postcodes are not real ones)."""
+
+    class Meta:
+        model = StaffHomeAddress
+
+    user = factory.SubFactory(UserFactory)
+    line_1 = factory.Sequence(lambda n: f"{n} Staff Lane")
+    postcode = factory.Sequence(lambda n: f"ZZ98 {n % 10}ZZ")

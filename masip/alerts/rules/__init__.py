@@ -1,10 +1,4 @@
-"""The insider detectors: each rule a small class (see rules/base.py).
-
-Not yet here: a user opening a case whose people share the user's address.
-It needs the keyed blind index of addresses (another piece of the security
-work) and a staff home-address record to compare with; it will be one more
-class in this list, reading both through a new ``EventContext`` accessor.
-"""
+"""The insider detectors: each rule a small class (see rules/base.py)."""
 
 from collections import defaultdict
 
@@ -16,10 +10,15 @@ from masip.alerts.rules.activity import (
     StaffInvolvedBlockedRule,
 )
 from masip.alerts.rules.base import EventContext, Finding, Rule
-from masip.alerts.rules.casework import SurnameMatchRule, UnallocatedVolumeRule
+from masip.alerts.rules.casework import (
+    AddressMatchRule,
+    SurnameMatchRule,
+    UnallocatedVolumeRule,
+)
 
 RULES: tuple[Rule, ...] = (
     SurnameMatchRule(),
+    AddressMatchRule(),
     UnallocatedVolumeRule(),
     SealedOffHoursRule(),
     BreakGlassRule(),

@@ -11,9 +11,9 @@ Rules judge the event as of when it happened (``event.occurred_at``), never
 
 Adding a rule: write a class with ``code``, ``event_types`` and ``evaluate``,
 add its code to ``models.RuleCode`` (a migration for the choices) and list it
-in ``rules.RULES``. A rule that needs data the context does not offer (the
-shared-address rule will need the encrypted blind index of addresses) adds a
-cached accessor here, so every rule keeps one cheap way to each fact.
+in ``rules.RULES``. A rule that needs data the context does not offer adds a
+cached accessor here (as ``home_address`` for the shared-address rule), so
+every rule keeps one cheap way to each fact.
 """
 
 import datetime as dt
@@ -23,7 +23,7 @@ from typing import ClassVar, Protocol
 
 from django.db.models import Q
 
-from masip.accounts.models import Membership, User
+from masip.accounts.models import Membership, StaffHomeAddress, User
 from masip.alerts.models import RuleCode
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
@@ -81,6 +81,16 @@ class EventContext:
             return name
         user = User.objects.filter(pk=self.user_id).only("full_name").first()
         return user.full_name if user else ""
+
+    @cached_property
+    def home_address(self) -> StaffHomeAddress | None:
+        """The user's recorded home address (sealed; opened only if a rule reads
+        ``line_1``), or None. One query, whichever rules ask."""
+        return (
+            StaffHomeAddress.objects.filter(user_id=self.user_id)
+            .only("seal_id", "line_1", "postcode_index")
+            .first()
+        )
 
     def allocated_references(self, references: set[str]) -> set[str]:
         """Those of ``references`` allocated to the user or their team at the time.

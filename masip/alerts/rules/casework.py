@@ -1,14 +1,15 @@
-"""Rules about which cases a user opens: shared family names, unallocated volume."""
+"""Rules about which cases a user opens: shared family names, shared addresses,
+unallocated volume."""
 
 from typing import ClassVar
 
 from django.conf import settings
 
-from masip.alerts import names
+from masip.alerts import addresses, names
 from masip.alerts.models import RuleCode
 from masip.alerts.rules.base import CASE_OPENED, EventContext, Finding
 from masip.cases.models import CaseParticipant, ParticipantRole
-from masip.people.models import Person
+from masip.people.models import Address, Person
 
 WATCHED_ROLES = (ParticipantRole.VICTIM, ParticipantRole.PERPETRATOR)
 
@@ -71,6 +72,72 @@ class SurnameMatchRule:
         threshold = settings.MASIP_ALERT_COMMON_SURNAME_PEOPLE
         held = Person.objects.filter(family_name__iexact=key)[:threshold].count()
         return held >= threshold
+
+
+class AddressMatchRule:
+    """A user opens a case where an address held for a person on it is at the
+    user's own recorded home address.
+
+    The user's postcode is matched against the case's addresses (current and
+    former, of anyone on the case) through the keyed postcode blind index; only
+    the addresses at that postcode are opened, to compare the first line.
+
+    Noise control: the whole address matching (postcode and first line) alerts
+    always, allocated work or not: the user should declare a conflict and hand
+    the case on. The postcode alone (a neighbour, about fifteen homes share a
+    postcode) alerts only when the case is outside the user's and their team's
+    allocation. The summary says which of the two matched and for whom on the
+    case, never the address itself.
+
+    Staff with no home address on record (``accounts.StaffHomeAddress``) are
+    not checked; addresses without a postcode are never matched.
+    """
+
+    code: ClassVar[RuleCode] = RuleCode.ADDRESS_MATCH
+    event_types: ClassVar[frozenset[str]] = CASE_OPENED
+
+    def evaluate(self, ctx: EventContext) -> Finding | None:
+        reference = ctx.event.case_reference
+        home = ctx.home_address
+        if not reference or home is None or not home.postcode_index:
+            return None
+        at_postcode = list(
+            Address.objects.filter(
+                postcode_index=home.postcode_index,
+                person__participations__case__reference=reference,
+            )
+            .only("seal_id", "person_id", "line_1")
+            .distinct()
+        )
+        if not at_postcode:
+            return None
+        mine = addresses.line_key(home.line_1)
+        same_home = {
+            a.person_id
+            for a in at_postcode
+            if mine and addresses.line_key(a.line_1) == mine
+        }
+        if not same_home and ctx.is_allocated(reference):
+            return None
+        people = same_home or {a.person_id for a in at_postcode}
+        roles = CaseParticipant.objects.filter(
+            case__reference=reference, person_id__in=people
+        ).values_list("role", flat=True)
+        whom = " and ".join(
+            sorted({ParticipantRole(role).label.lower() for role in roles})
+        )
+        what = (
+            "matches the user's recorded home address"
+            if same_home
+            else "is at the user's recorded home postcode"
+        )
+        return Finding(
+            rule=self.code,
+            case_reference=reference,
+            summary=(
+                f"Opened case {reference}, where an address held for the {whom} {what}."
+            ),
+        )
 
 
 class UnallocatedVolumeRule:

@@ -1,8 +1,11 @@
 """Test helpers: audit events as a member of staff would cause them, at set times."""
 
 import datetime as dt
+import signal
+from io import StringIO
 from unittest import mock
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from masip.accounts.models import Membership, User
@@ -50,7 +53,7 @@ def act(
     case_reference: str = "",
     at: dt.datetime | None = None,
 ) -> int:
-    """Record the event and run the detectors on it, as the commit hook does."""
+    """Record the event and run the detectors on it, as the worker does."""
     event = record_at(event_type, user, case_reference=case_reference, at=at)
     return engine.evaluate(event)
 
@@ -58,3 +61,22 @@ def act(
 def uk(text: str) -> dt.datetime:
     """A UK local time such as ``2026-03-10 22:30``, made aware."""
     return timezone.make_aware(dt.datetime.fromisoformat(text))
+
+
+def run_worker() -> str:
+    """The real task worker in its run-once mode, in this process; signals restored.
+
+    Needs committed rows (``transactional_db``): the worker owns its connection.
+    """
+    saved = {
+        s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    out = StringIO()
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", stdout=out
+        )
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    return out.getvalue()

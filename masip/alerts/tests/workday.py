@@ -16,8 +16,13 @@ their own caseload with realistic habits, all of it legitimate:
 
 Family names of staff and of the people in cases come from one pool weighted to
 common British surnames, so shared names occur on allocated work (the near
-misses the surname rule must let through). Everything comes from one seeded
-``random.Random``: the same seed gives the same day.
+misses the surname rule must let through). Staff have a home address on record
+and the people in cases an address each, all in one city-sized area of 36,000
+synthetic postcodes (``ZX1 0AB`` and the like, no real area); one worker lives
+in the same postcode as the victim of a case of theirs, at another house (the
+near miss the shared-address rule must let through). Everything comes from
+seeded ``random.Random`` objects (the addresses from their own, so adding
+them left the day's events as they were): the same seed gives the same day.
 """
 
 import dataclasses
@@ -29,11 +34,12 @@ from unittest import mock
 from django.utils import timezone
 
 from masip.access.roles import AgencyKind, RoleName
-from masip.accounts.models import Agency, Membership, User
+from masip.accounts.models import Agency, Membership, StaffHomeAddress, User
 from masip.accounts.tests.factories import (
     AgencyFactory,
     MembershipFactory,
     SiteFactory,
+    StaffHomeAddressFactory,
     TeamFactory,
     UserFactory,
 )
@@ -49,7 +55,9 @@ from masip.cases.tests.factories import (
     CaseParticipantFactory,
     CaseShareFactory,
 )
-from masip.people.tests.factories import PersonFactory
+from masip.crypto.blind import normalise_postcode
+from masip.people.models import Address
+from masip.people.tests.factories import AddressFactory, PersonFactory
 
 WORKDAY = dt.date(2026, 3, 10)  # a Tuesday, not a bank holiday
 TEAM_SIZE = 5
@@ -78,6 +86,10 @@ AGENCY_SHARE = (
     (AgencyKind.ADVOCACY, 0.2),
 )
 REVEALS = {AgencyKind.POLICE, AgencyKind.ADVOCACY}
+# Postcode districts ZX1 to ZX9 (ZX is no real postcode area), 4,000 unit
+# postcodes each: about a city's worth.
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+STREETS = ["Road", "Street", "Lane", "Avenue", "Close", "Way"]
 PAGES = (E.CASE_PAGE_OPENED, E.PERSON_VIEWED, E.INCIDENT_VIEWED)
 
 
@@ -104,6 +116,7 @@ class DayResult:
     events: int
     alerts: list[Alert]
     shared_name_visits: int
+    shared_postcode_visits: int = 0
 
     @property
     def per_thousand_events(self) -> float:
@@ -120,6 +133,18 @@ def family_name(rng: random.Random) -> str:
     return "".join(rng.sample(SYLLABLES, 4)).capitalize()
 
 
+def postcode(places: random.Random) -> str:
+    inward = places.choice("0123456789") + "".join(
+        places.choices(POSTCODE_LETTERS, k=2)
+    )
+    return f"ZX{places.randint(1, 9)} {inward}"
+
+
+def street_line(places: random.Random) -> str:
+    name = "".join(places.sample(SYLLABLES, 2)).capitalize()
+    return f"{places.randint(1, 120)} {name} {places.choice(STREETS)}"
+
+
 def build_office(rng: random.Random, staff: int) -> Office:
     """The agencies, teams, staff and allocated cases (all synthetic)."""
     site = SiteFactory()
@@ -130,6 +155,7 @@ def build_office(rng: random.Random, staff: int) -> Office:
         people += _agency_staff(rng, agency, count)
     cases, allocated, reach = _cases(rng, people)
     _plant_shared_common_name(people, cases)
+    _give_addresses(random.Random(f"places/{staff}"), people, cases)
     # Allocated well before the day, so the allocations were in force.
     CaseAllocation.objects.filter(case__in=cases).update(
         allocated_at=timezone.make_aware(dt.datetime.combine(WORKDAY, dt.time()))
@@ -153,6 +179,32 @@ def _plant_shared_common_name(people: list[Person], cases: list[Case]) -> None:
     victim = CaseParticipant.objects.get(case=case, role=ParticipantRole.VICTIM)
     victim.person.family_name = "Smith"
     victim.person.save(update_fields=["family_name"])
+
+
+def _give_addresses(
+    places: random.Random, people: list[Person], cases: list[Case]
+) -> None:
+    """A home address for everyone on staff and an address for everyone in a
+    case; then the worker of the first case moves into its victim's postcode,
+    at another house."""
+    for person in people:
+        StaffHomeAddressFactory(
+            user=person.user, line_1=street_line(places), postcode=postcode(places)
+        )
+    for participant in CaseParticipant.objects.filter(case__in=cases):
+        AddressFactory(
+            person_id=participant.person_id,
+            line_1=street_line(places),
+            town="Synthetic City",
+            postcode=postcode(places),
+        )
+    case = cases[0]
+    victim = CaseParticipant.objects.get(case=case, role=ParticipantRole.VICTIM)
+    theirs = Address.objects.get(person_id=victim.person_id)
+    home = StaffHomeAddress.objects.get(user_id=case.created_by_id)
+    home.postcode = theirs.postcode
+    home.line_1 = f"{theirs.line_1} Annexe"
+    home.save()
 
 
 def _agency_staff(rng: random.Random, agency: Agency, count: int) -> list[Person]:
@@ -296,14 +348,35 @@ def shared_name_visits(office: Office, planned) -> int:
     )
 
 
+def shared_postcode_visits(planned) -> int:
+    """Case visits where the member of staff lives in the postcode of someone."""
+    homes = {
+        h.user_id: normalise_postcode(h.postcode)
+        for h in StaffHomeAddress.objects.all()
+    }
+    held: dict[str, set[str]] = {}
+    for address in Address.objects.prefetch_related("person__participations__case"):
+        for participation in address.person.participations.all():
+            held.setdefault(participation.case.reference, set()).add(
+                normalise_postcode(address.postcode)
+            )
+    return sum(
+        1
+        for _, person, event_type, ref in planned
+        if event_type == E.CASE_VIEWED
+        and homes.get(person.user.pk) in held.get(ref, set())
+    )
+
+
 def run(*, seed: int = 7, staff: int = 30, days: int = 1) -> DayResult:
     rng = random.Random(seed)
     office = build_office(rng, staff)
-    events = shared = 0
+    events = shared = postcodes = 0
     for offset in range(days):
         day = WORKDAY + dt.timedelta(days=7 * offset)  # the same weekday each week
         planned = plan_day(rng, office, day)
         shared += shared_name_visits(office, planned)
+        postcodes += shared_postcode_visits(planned)
         events += replay_day(planned)
     return DayResult(
         staff=len(office.people),
@@ -311,4 +384,5 @@ def run(*, seed: int = 7, staff: int = 30, days: int = 1) -> DayResult:
         events=events,
         alerts=list(Alert.objects.all()),
         shared_name_visits=shared,
+        shared_postcode_visits=postcodes,
     )
