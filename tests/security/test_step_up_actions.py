@@ -308,17 +308,18 @@ def test_step_up_user_with_app_and_key_may_use_either(cast, client_for):
 
 
 def test_step_up_outsiders_still_get_404(cast, client_for):
-    _sar_ready(cast)
     reveal = ACTIONS[0]
     outsider = client_for("outsider")
     factor_proved(outsider)
-    manager = client_for("outsider_manager")
-    factor_proved(manager)
+    theirs = SubjectAccessRequestFactory(agency=cast.police_b)  # not Police A's
+    release = f"/subject-access/{theirs.public_id}/release/"
+    admin = client_for("agency_admin")  # releases for Police A only
+    factor_proved(admin)
 
     assert outsider.get(reveal.url(cast)).status_code == 404
     assert _post(outsider, reveal, cast).status_code == 404
-    assert manager.get(_sar_url(cast)).status_code == 404
-    assert manager.post(_sar_url(cast), {"confirm": "on"}).status_code == 404
+    assert admin.get(release).status_code == 404
+    assert admin.post(release, {"confirm": "on"}).status_code == 404
     assert not _event(EventType.SEALED_REVEALED)
     assert not _event(EventType.SAR_RELEASED)
 
