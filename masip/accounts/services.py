@@ -146,12 +146,48 @@ def mfa_verify(request: HttpRequest, *, user: User, code: str) -> MfaResult:
         return _failed(request, user, device)
     request.session.cycle_key()
     django_otp.login(request, used)
-    mfa.note_factor(request)
+    if used is app:
+        # A recovery code signs in but is not a fresh factor for step-up
+        # (``masip.accounts.stepup`` says why).
+        mfa.note_factor(request)
     actor = _user_actor(request, user)
     audit.record(EventType.MFA_VERIFIED, actor=actor, target_type="user")
     if used is recovery:
         audit.record(EventType.RECOVERY_CODE_USED, actor=actor, target_type="user")
     return MfaResult.VERIFIED
+
+
+STEP_UP_TARGET = "step_up"
+FACTOR_APP = "authenticator"
+FACTOR_KEY = "security_key"
+
+
+def step_up_record(
+    request: HttpRequest,
+    *,
+    user: User,
+    verified: bool,
+    action: str,
+    factor: str,
+    actor: audit.AuditActor | None = None,
+    case_reference: str = "",
+) -> None:
+    """Audit one step-up, right or wrong, whichever factor was used.
+
+    The one shape for every sensitive action: ``STEP_UP_VERIFIED`` or
+    ``STEP_UP_FAILED``, target ``step_up`` / ``action`` (for example
+    ``export.csv``), the case actor (agency and role) when given, the case
+    reference when there is one, and the kind of factor (``authenticator`` or
+    ``security_key``) as the only changed field named. Never the code.
+    """
+    audit.record(
+        EventType.STEP_UP_VERIFIED if verified else EventType.STEP_UP_FAILED,
+        actor=actor or _user_actor(request, user),
+        target_type=STEP_UP_TARGET,
+        target_id=action[:64],
+        case_reference=case_reference,
+        changed_fields=[factor],
+    )
 
 
 @transaction.atomic
@@ -174,8 +210,7 @@ def step_up_verify(
     whoever is at the keyboard has shown they do not hold the factor.
 
     On success the session's factor is stamped fresh (``mfa.note_factor``).
-    Audited as ``STEP_UP_VERIFIED`` or ``STEP_UP_FAILED`` with ``action`` as
-    the target, by ``actor`` (the case actor, with agency and role) if given.
+    Audited by ``step_up_record``. Call it through ``masip.accounts.stepup``.
     """
     device = (
         TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
@@ -184,14 +219,15 @@ def step_up_verify(
         raise DomainError("Set up an authenticator app first.")
     if _lock_check(device):
         return MfaResult.LOCKED
-    who = actor or _user_actor(request, user)
 
-    def outcome(event_type: EventType) -> None:
-        audit.record(
-            event_type,
-            actor=who,
-            target_type="step_up",
-            target_id=action[:64],
+    def outcome(verified: bool) -> None:
+        step_up_record(
+            request,
+            user=user,
+            verified=verified,
+            action=action,
+            factor=FACTOR_APP,
+            actor=actor,
             case_reference=case_reference,
         )
 
@@ -201,12 +237,12 @@ def step_up_verify(
     else:
         device.throttle_increment()
         verified = False
+    outcome(verified)
     if verified:
         mfa.note_factor(request)
-        outcome(EventType.STEP_UP_VERIFIED)
         return MfaResult.VERIFIED
-    outcome(EventType.STEP_UP_FAILED)
     if mfa.locked_until(device) is not None:
+        who = actor or _user_actor(request, user)
         audit.record(EventType.SIGN_IN_LOCKED, actor=who, target_type="user")
         sessions_end_everywhere(user)
         return MfaResult.LOCKED
@@ -380,9 +416,7 @@ def second_factors_reset(
         raise DomainError("Enter why the sign-in methods are being reset.")
     removed = 0
     for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
-        removed += model.objects.filter(user=user).delete()[1].get(
-            model._meta.label, 0
-        )
+        removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
     sessions_end_everywhere(user)
     Notification.objects.create(
         recipient=user,

@@ -31,11 +31,6 @@ urlpatterns = [
         name="security",
     ),
     path(
-        "account/security/confirm/",
-        webauthn_views.SecurityConfirmView.as_view(),
-        name="security-confirm",
-    ),
-    path(
         "account/security/keys/options/",
         webauthn_views.RegistrationOptionsView.as_view(),
         name="webauthn-register-options",

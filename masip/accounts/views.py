@@ -17,7 +17,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import urlencode
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
@@ -262,8 +261,7 @@ class MfaEnrolView(View):
         if mfa.confirmed_authenticator(request.user) is not None:
             return redirect(settings.LOGIN_REDIRECT_URL)
         if not mfa.factor_is_fresh(request):
-            target = reverse("accounts:security-confirm")
-            return redirect(f"{target}?{urlencode({'next': request.path})}")
+            return redirect(stepup.confirm_url(request.path))
         return None
 
     request: AuthenticatedRequest
@@ -294,8 +292,10 @@ class MfaRecoveryCodesView(View):
 class StepUpConfirmView(View):
     """Confirm it is you, then go back to the page that asked (``?next=``).
 
-    For step-up flows that prefer a redirect to a field on their own form
-    (``masip.accounts.stepup.require_fresh`` sends users here).
+    The standalone step-up page, for flows that start with a link rather than
+    a form (``masip.accounts.stepup.require_fresh`` sends users here), and
+    before changing one's own sign-in methods. The same fields as on an
+    action's own form: a code from the app, a security key, or both offered.
     """
 
     required_permission = None  # any signed-in user may prove their own factor

@@ -59,7 +59,7 @@ from webauthn.helpers.structs import (
 )
 
 from masip.access.actors import client_ip
-from masip.accounts import mfa
+from masip.accounts import mfa, services
 from masip.accounts.models import User, WebAuthnCredential
 from masip.accounts.selectors import security_key_list
 from masip.accounts.sessions import session_start, sessions_end_everywhere
@@ -417,17 +417,40 @@ def webauthn_sign_in(request: HttpRequest, *, user: User, response: str) -> Asse
 
 
 @transaction.atomic
-def webauthn_step_up(request: HttpRequest, *, user: User, response: str) -> Assertion:
-    """A fresh second factor from a security key, for a sensitive action."""
+def webauthn_step_up(
+    request: HttpRequest,
+    *,
+    user: User,
+    response: str,
+    action: str,
+    actor: audit.AuditActor | None = None,
+    case_reference: str = "",
+) -> Assertion:
+    """A fresh second factor from a security key, for a sensitive action.
+
+    Call it through ``masip.accounts.stepup``. Right or wrong, the step-up is
+    audited in the same shape as a code (``services.step_up_record``), a
+    counter that went back also as ``WEBAUTHN_SIGN_COUNT_REJECTED``. As at
+    sign-in, a key's wrong answers do not lock the account.
+    """
     result = _asserted(request, user=user, response=response)
-    if result.error or result.credential is None:
-        _refused(request, user, result, EventType.STEP_UP_FAILED)
-        return result
-    mfa.note_factor(request)
-    audit.record(
-        EventType.STEP_UP_VERIFIED,
-        actor=_actor(request, user),
-        target_type=TARGET_TYPE,
-        target_id=result.credential.pk,
+    verified = not result.error and result.credential is not None
+    services.step_up_record(
+        request,
+        user=user,
+        verified=verified,
+        action=action,
+        factor=services.FACTOR_KEY,
+        actor=actor,
+        case_reference=case_reference,
     )
+    if result.counter_went_back:
+        audit.record(
+            EventType.WEBAUTHN_SIGN_COUNT_REJECTED,
+            actor=actor or _actor(request, user),
+            target_type=TARGET_TYPE,
+            target_id=result.credential.pk if result.credential else "",
+        )
+    if verified:
+        mfa.note_factor(request)
     return result

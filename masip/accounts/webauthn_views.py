@@ -9,45 +9,31 @@ authenticator app remains the way in (ADR 0018).
 
 Every view here is about the signed-in user's own account, so none needs a
 permission verb (``required_permission = None``). Changing factors needs a
-factor proved within ``MASIP_STEP_UP_SECONDS``; ``SecurityConfirmView`` asks
-for one (a code, or a security key) when it is stale.
+factor proved within ``MASIP_STEP_UP_SECONDS``; when it is stale the user is
+sent to the step-up page (``masip.accounts.stepup``: a code from the app, or a
+security key; never a recovery code) and back.
 """
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views import View
 
 from masip.access.http import AuthenticatedRequest
-from masip.accounts import mfa, selectors, services, webauthn
-from masip.accounts.forms import (
-    MfaCodeForm,
-    RecoveryCodeForm,
-    SecurityKeyAddForm,
-    SecurityKeyResponseForm,
-)
-from masip.accounts.views import RECOVERY_CODES_KEY, WRONG_CODE, locked_message
+from masip.accounts import mfa, selectors, stepup, webauthn
+from masip.accounts.forms import SecurityKeyAddForm
+from masip.accounts.views import RECOVERY_CODES_KEY
 from masip.core.errors import DomainError
 
 SECURITY_URL = "accounts:security"
 
 
 def confirm_redirect(request: AuthenticatedRequest, next_url: str) -> HttpResponse:
-    """Send the user to confirm it is them, then back to ``next_url``."""
-    target = reverse("accounts:security-confirm")
-    return redirect(f"{target}?{urlencode({'next': next_url})}")
-
-
-def code_form_class(request: AuthenticatedRequest) -> type[MfaCodeForm]:
-    """The typed fallback: the app's code, or (with no app) a recovery code."""
-    if mfa.confirmed_authenticator(request.user) is None:
-        return RecoveryCodeForm
-    return MfaCodeForm
+    """Send the user to confirm it is them (the step-up page), then to ``next_url``."""
+    return redirect(stepup.confirm_url(next_url))
 
 
 def _json_refusal(message: str, status: int) -> JsonResponse:
@@ -235,63 +221,3 @@ class SecurityKeyRemoveView(View):
             "on every other device.",
         )
         return redirect(SECURITY_URL)
-
-
-class SecurityConfirmView(View):
-    """Confirm it is you: a fresh factor before changing your sign-in methods."""
-
-    required_permission = None
-    template_name = "accounts/security_confirm.html"
-
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return self._render(code_form_class(request)(), SecurityKeyResponseForm())
-
-    def post(self, request: AuthenticatedRequest) -> HttpResponse:
-        code_form = code_form_class(request)()
-        key_form = SecurityKeyResponseForm()
-        if "credential" in request.POST:
-            key_form = SecurityKeyResponseForm(request.POST)
-            if key_form.is_valid():
-                result = webauthn.webauthn_step_up(
-                    request,
-                    user=request.user,
-                    response=key_form.cleaned_data["credential"],
-                )
-                if not result.error:
-                    return redirect(self._next())
-                key_form.add_error("credential", result.error)
-            return self._render(code_form, key_form)
-        code_form = code_form_class(request)(request.POST)
-        if not code_form.is_valid():
-            return self._render(code_form, key_form)
-        verified = services.mfa_verify(
-            request, user=request.user, code=code_form.cleaned_data["code"]
-        )
-        if verified is services.MfaResult.VERIFIED:
-            return redirect(self._next())
-        locked = verified is services.MfaResult.LOCKED
-        code_form.add_error("code", locked_message() if locked else WRONG_CODE)
-        code_form.describe_fields()
-        return self._render(code_form, key_form, status=429 if locked else 200)
-
-    def _next(self) -> str:
-        target = mfa.safe_next(self.request)
-        if target == reverse(settings.LOGIN_REDIRECT_URL):
-            return reverse(SECURITY_URL)
-        return target
-
-    request: AuthenticatedRequest
-
-    def _render(
-        self,
-        code_form: MfaCodeForm,
-        key_form: SecurityKeyResponseForm,
-        status: int = 200,
-    ) -> HttpResponse:
-        context = {
-            "form": code_form,
-            "key_form": key_form,
-            "has_keys": bool(selectors.security_key_list(user=self.request.user)),
-            "next": self.request.POST.get("next") or self.request.GET.get("next", ""),
-        }
-        return render(self.request, self.template_name, context, status=status)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from masip.accounts.models import Agency
+from masip.accounts.stepup import StepUpFormMixin
 from masip.core.forms import GovukDateField, GovukForm, form_field
 from masip.disclosure.models import Decision, Exemption, IdentityMethod, Regime
 from masip.disclosure.selectors import Candidate
@@ -229,35 +230,11 @@ class ExtendForm(GovukForm):
     )
 
 
-class ReleaseForm(GovukForm):
+class ReleaseForm(StepUpFormMixin, GovukForm):
+    """The releaser's check, and the step-up when the factor is stale."""
+
     confirm = forms.BooleanField(
         label="I have checked that the released items name no other person and "
         "reveal no location",
         error_messages=_required("Confirm that you have checked the released items."),
     )
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="Releasing needs a code entered in the last few minutes.",
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "class": "govuk-input--width-10",
-            }
-        ),
-    )
-
-    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.needs_code = needs_code
-        if not needs_code:
-            del self.fields["code"]
-
-    def clean_code(self) -> str:
-        code: str = self.cleaned_data.get("code", "").strip()
-        if self.needs_code and not code:
-            raise forms.ValidationError("Enter the code from your authenticator app.")
-        return code

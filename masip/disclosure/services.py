@@ -11,11 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from masip.access.actors import Actor
-from masip.accounts import services as accounts_services
 from masip.accounts.models import Agency
 from masip.audit import services as audit
 from masip.audit.events import EventType
@@ -409,7 +407,7 @@ def release_blockers(
         blockers.append(
             Blocker(
                 "step_up",
-                "Enter a code from your authenticator app to confirm it is you.",
+                "Confirm it is you with your security key or authenticator app.",
             )
         )
     return blockers
@@ -495,23 +493,3 @@ def item_view_record(*, actor: Actor, item: DisclosureItem) -> None:
         changed_fields=[item.field],
         case_reference=item.case_reference,
     )
-
-
-# Step-up -----------------------------------------------------------------------------
-
-
-def step_up(request: HttpRequest, *, actor: Actor, code: str) -> bool:
-    """Check a fresh code from the user's authenticator (or a recovery code).
-
-    The check, its lockout and the session's "factor proved at" stamp are the
-    sign-in's own (``accounts.services.mfa_verify``).
-    """
-    result = accounts_services.mfa_verify(request, user=actor.user, code=code)
-    verified = result == accounts_services.MfaResult.VERIFIED
-    audit.record(
-        EventType.STEP_UP_VERIFIED if verified else EventType.STEP_UP_FAILED,
-        actor=actor.audit,
-        target_type="user",
-        target_id=actor.user.pk,
-    )
-    return verified

@@ -2,8 +2,9 @@
 
 GET shows what will be exported (the case list's filters, the number of
 cases) and asks for a purpose and, when the session's second factor is older
-than ``MASIP_STEP_UP_SECONDS``, a fresh code. POST checks all of that,
-audits the export and answers with the file itself.
+than ``MASIP_STEP_UP_SECONDS``, the step-up (``masip.accounts.stepup``: a code
+or a security key). POST checks all of that, audits the export and answers
+with the file itself.
 """
 
 from dataclasses import replace
@@ -23,17 +24,14 @@ from django.utils.http import content_disposition_header
 from masip.access.actors import Actor
 from masip.access.permissions import Permission as P
 from masip.access.views import GlobalView
-from masip.accounts import mfa
-from masip.accounts.services import MfaResult
+from masip.accounts import stepup
+from masip.cases import search
 from masip.cases import selectors as case_selectors
 from masip.cases.forms import CaseFilterForm
 from masip.exports import documents, services
 from masip.exports.formats import ExportFormat
 from masip.exports.forms import ExportForm
 from masip.exports.selectors import CaseExport, case_export_for
-
-WRONG_CODE = "The code is not correct. Enter the code your app shows now."
-LOCKED = "Too many wrong codes. Wait a few minutes, then try again."
 
 
 def describe_filters(form: CaseFilterForm) -> str:
@@ -61,7 +59,7 @@ class CaseListExportView(GlobalView):
 
     def _filters(self) -> CaseFilterForm:
         agencies = case_selectors.lead_agencies_of_visible_cases(self.request.access)
-        return CaseFilterForm(self.request.GET, agencies=agencies)
+        return search.filter_form(self.request, agencies=agencies)
 
     def _export(self, filters: CaseFilterForm) -> CaseExport:
         return case_export_for(
@@ -88,13 +86,13 @@ class CaseListExportView(GlobalView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filters = self._filters()
-        form = ExportForm(needs_code=not mfa.factor_is_fresh(request))
+        form = ExportForm(request=request)
         return self._render(form, self._export(filters), filters)
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
         filters = self._filters()
         export = self._export(filters)
-        form = ExportForm(request.POST, needs_code=not mfa.factor_is_fresh(request))
+        form = ExportForm(request.POST, request=request)
         if not form.is_valid():
             return self._render(form, export, filters)
         refusal = self._refusal(export)
@@ -102,19 +100,11 @@ class CaseListExportView(GlobalView):
             form.add_error(None, refusal)
             return self._render(form, export, filters)
         actor = replace(self.actor(), purpose=form.cleaned_data["purpose"])
-        if form.needs_code:
-            result = services.step_up_confirm(
-                request,
-                actor=actor,
-                code=form.cleaned_data["code"],
-                action=services.TARGET_PREFIX + self.export_format.value,
-            )
-            if result is not MfaResult.VERIFIED:
-                locked = result is MfaResult.LOCKED
-                form.add_error("code", LOCKED if locked else WRONG_CODE)
-                form.describe_fields()
-                status = 429 if locked else 200
-                return self._render(form, export, filters, status=status)
+        if not stepup.confirm(
+            form, action=f"export.{self.export_format.value}", actor=actor
+        ):
+            status = 429 if stepup.was_locked_out(form) else 200
+            return self._render(form, export, filters, status=status)
         services.export_record(
             actor=actor, export_format=self.export_format, row_count=export.count
         )

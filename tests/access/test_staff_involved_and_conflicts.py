@@ -37,10 +37,11 @@ def _every_case_url_is_404(client, cast):
 def _lists_show_nothing_of(client, cast):
     """The case in no list, search or count the user can open."""
     other = CaseFactory(lead_agency=cast.police_a, created_by=cast.lead_worker)
+    case_list = reverse("cases:case-list")
+    searches = ["Testvictim", cast.case.reference]  # POSTed, kept in the session
     pages = [
-        reverse("cases:case-list"),
-        reverse("cases:case-list") + "?q=Testvictim",
-        reverse("cases:case-list") + f"?q={cast.case.reference}",
+        case_list,
+        *(client.post(case_list, {"q": q})["Location"] for q in searches),
         reverse("cases:my-cases"),
         reverse("people:person-add", args=[other.reference]) + "?search=Testperp",
     ]

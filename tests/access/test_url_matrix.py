@@ -40,7 +40,6 @@ SIGNED_IN_ONLY = {
     "accounts:webauthn-add",
     "accounts:webauthn-remove",
     "accounts:security",
-    "accounts:security-confirm",
     "accounts:step-up",
     "accounts:home-address",
     "conflicts:list",

@@ -219,7 +219,7 @@ def test_release_is_refused_until_every_item_is_reviewed_and_the_factor_is_fresh
     device = authenticator_for(cast.agency_admin)
 
     # Nothing reviewed, fresh code given: refused for the undecided items.
-    response = _release(reviewer, sar, code=totp_code(device))
+    response = _release(reviewer, sar, step_up_code=totp_code(device))
     assert response.status_code == 200
     assert "still to review" in response.content.decode()
     sar.refresh_from_db()
@@ -232,7 +232,7 @@ def test_release_is_refused_until_every_item_is_reviewed_and_the_factor_is_fresh
     assert set(undecided.values_list("category", flat=True)) == {"free_text"}
     assert (
         "still to review"
-        in _release(reviewer, sar, code=totp_code(device)).content.decode()
+        in _release(reviewer, sar, step_up_code=totp_code(device)).content.decode()
     )
 
     # A location cannot be included as recorded: its content is never shown.
@@ -266,8 +266,8 @@ def test_release_is_refused_until_every_item_is_reviewed_and_the_factor_is_fresh
     response = _release(reviewer, sar)
     assert response.status_code == 200
     assert "Enter the code from your authenticator app" in response.content.decode()
-    response = _release(reviewer, sar, code="000000")
-    assert "The code is not right" in response.content.decode()
+    response = _release(reviewer, sar, step_up_code="000000")
+    assert "The code is not correct" in response.content.decode()
     sar.refresh_from_db()
     assert sar.status == RequestStatus.IN_REVIEW
     refusals = AuditEvent.objects.filter(event_type=EventType.SAR_RELEASE_REFUSED)
@@ -277,7 +277,7 @@ def test_release_is_refused_until_every_item_is_reviewed_and_the_factor_is_fresh
     # back-off; a real user waits a second, the test clears it.)
     device.refresh_from_db()
     device.throttle_reset()
-    response = _release(reviewer, sar, code=totp_code(device))
+    response = _release(reviewer, sar, step_up_code=totp_code(device))
     assert response.status_code == 302
     sar.refresh_from_db()
     assert sar.status == RequestStatus.RELEASED
@@ -318,7 +318,9 @@ def test_the_released_pdf_contains_none_of_the_victims_data(cast, client_for, sc
             _url(sar, f"items/{item.pk}/"),
             {"decision": "withhold", "exemption": "third_party"},
         )
-    _release(reviewer, sar, code=totp_code(authenticator_for(cast.agency_admin)))
+    _release(
+        reviewer, sar, step_up_code=totp_code(authenticator_for(cast.agency_admin))
+    )
 
     response = reviewer.get(_url(sar, "document/"))
 

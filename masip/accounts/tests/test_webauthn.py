@@ -37,7 +37,7 @@ AUTH_OPTIONS = "/sign-in/security-key/options/"
 REG_OPTIONS = "/account/security/keys/options/"
 SECURITY = "/account/security/"
 ADD = "/account/security/keys/add/"
-CONFIRM = "/account/security/confirm/"
+CONFIRM = "/sign-in/confirm/"  # the one step-up page (masip.accounts.stepup)
 NOTIFICATIONS = "/notifications/"
 
 
@@ -511,7 +511,7 @@ def test_confirm_with_a_security_key_makes_the_factor_fresh(cast, client_for):
 
     response = client.post(
         f"{CONFIRM}?next={ADD}",
-        {"credential": key.authenticate(options.content), "next": ADD},
+        {"step_up_credential": key.authenticate(options.content), "next": ADD},
     )
 
     assert response["Location"] == ADD
@@ -525,7 +525,9 @@ def test_confirm_with_a_wrong_key_answer_is_refused(cast, client_for):
     client = client_for("lead_worker")
     options = client.post(AUTH_OPTIONS)
 
-    response = client.post(CONFIRM, {"credential": key.authenticate(options.content)})
+    response = client.post(
+        CONFIRM, {"step_up_credential": key.authenticate(options.content)}
+    )
 
     assert NOT_COMPLETED in response.content.decode()
     assert client.get(ADD)["Location"].startswith(CONFIRM)
@@ -536,7 +538,7 @@ def test_confirm_with_an_app_code_makes_the_factor_fresh(cast, client_for):
     client = client_for("lead_worker")
     code = totp_code(authenticator_for(cast.lead_worker))
 
-    response = client.post(CONFIRM, {"code": code})
+    response = client.post(CONFIRM, {"step_up_code": code, "next": SECURITY})
 
     assert response["Location"] == SECURITY
     assert client.get(ADD).status_code == 200
@@ -545,7 +547,7 @@ def test_confirm_with_an_app_code_makes_the_factor_fresh(cast, client_for):
 def test_confirm_with_a_wrong_code_shows_an_error(cast, client_for):
     client = client_for("lead_worker")
 
-    response = client.post(CONFIRM, {"code": "000000x"})
+    response = client.post(CONFIRM, {"step_up_code": "000000x"})
 
     assert response.status_code == 200
     assert "The code is not correct" in response.content.decode()

@@ -63,9 +63,12 @@ def test_case_list_search_by_reference_or_name(cast, client_for, query):
         ref=cast.case.reference, ref_lower_prefix=cast.case.reference[:6].lower()
     )
 
-    response = client_for("lead_worker").get(reverse("cases:case-list"), {"q": q})
+    response = client_for("lead_worker").post(
+        reverse("cases:case-list"), {"q": q}, follow=True
+    )
 
     assert [c.reference for c in response.context["page"]] == [cast.case.reference]
+    assert all(q not in url for url, _ in response.redirect_chain)
 
 
 def test_case_list_filters_by_status_risk_and_agency(cast, client_for):

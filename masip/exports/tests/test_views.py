@@ -86,32 +86,34 @@ def test_stale_factor_asks_for_a_code_and_refuses_without_one(cast, client_for):
     page = client.get(URLS["csv"])
     response = client.post(URLS["csv"], PURPOSE)
 
-    assert 'name="code"' in page.text
+    assert 'name="step_up_code"' in page.text
     assert "Enter the code from your authenticator app." in response.text
     assert not _exports().exists()
 
 
 def test_wrong_code_refuses_and_is_audited(cast, client_for):
     response = client_for("lead_manager").post(
-        URLS["csv"], {**PURPOSE, "code": "000000"}
+        URLS["csv"], {**PURPOSE, "step_up_code": "000000"}
     )
 
     assert "The code is not correct" in response.text
+    assert PURPOSE["purpose"] in response.text  # the purpose is kept
     assert not _exports().exists()
-    assert _exports(EventType.STEP_UP_FAILED).get().target_type == "case_list.csv"
+    failed = _exports(EventType.STEP_UP_FAILED).get()
+    assert (failed.target_type, failed.target_id) == ("step_up", "export.csv")
 
 
 def test_right_code_exports_and_freshens_the_factor(cast, client_for):
     client = client_for("lead_manager")
     code = totp_code(authenticator_for(cast.lead_manager))
 
-    response = client.post(URLS["csv"], {**PURPOSE, "code": code})
+    response = client.post(URLS["csv"], {**PURPOSE, "step_up_code": code})
 
     assert status(response) == 200
     assert response["Content-Type"].startswith("text/csv")
     assert _exports(EventType.STEP_UP_VERIFIED).exists()
     assert client.session[mfa.FACTOR_AT_SESSION_KEY]
-    assert 'name="code"' not in client.get(URLS["csv"]).text
+    assert 'name="step_up_code"' not in client.get(URLS["csv"]).text
 
 
 def test_fresh_factor_older_than_the_limit_is_stale(cast, client_for, settings):
@@ -237,10 +239,14 @@ def test_export_over_the_bound_is_refused(cast, fresh_client_for, settings):
 
 
 def test_empty_export_is_refused(cast, fresh_client_for):
-    response = fresh_client_for("lead_manager").post(
-        URLS["csv"] + "?q=nobody-has-this-name", PURPOSE
-    )
+    client = fresh_client_for("lead_manager")
+    searched = client.post(reverse("cases:case-list"), {"q": "nobody-has-this-name"})
+    query = searched["Location"].split("?", 1)[1]
 
+    response = client.post(f"{URLS['csv']}?{query}", PURPOSE)
+
+    assert "nobody-has-this-name" not in query
+    assert "Reference or name: nobody-has-this-name" in response.text
     assert "There are no cases to export." in response.text
     assert not _exports().exists()
 

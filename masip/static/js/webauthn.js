@@ -9,6 +9,11 @@
 // hidden input as JSON and submits the form; the server does the rest.
 // Without JavaScript or WebAuthn nothing here runs and the page's other way
 // in (a code) stays as it is.
+//
+// The step-up puts the same parts on a block *inside* an action's own form
+// (data-webauthn on a div, data-webauthn-input naming its hidden input): the
+// button then submits the whole form, so the user's other input goes with the
+// key's answer; the form's own submit button is left alone (it sends a code).
 
 const toBytes = (value) => {
   const base64 = value.replace(/-/g, "+").replace(/_/g, "/");
@@ -69,9 +74,9 @@ const assertionJSON = (credential) => ({
   },
 });
 
-const optionsFrom = async (form) => {
+const optionsFrom = async (root, form) => {
   const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  const response = await fetch(form.dataset.webauthnOptions, {
+  const response = await fetch(root.dataset.webauthnOptions, {
     method: "POST",
     credentials: "same-origin",
     headers: { Accept: "application/json", "X-CSRFToken": token },
@@ -89,8 +94,8 @@ const MESSAGES = {
 };
 const FALLBACK = "Your security key could not be used. Try again.";
 
-const run = async (form, button, error) => {
-  const registering = form.dataset.webauthn === "register";
+const run = async (root, form, input, button, error) => {
+  const registering = root.dataset.webauthn === "register";
   const name = form.querySelector("input[name=name]");
   if (registering && name && name.value.trim() === "") {
     form.submit(); // the server asks for a name, in the usual way
@@ -99,7 +104,7 @@ const run = async (form, button, error) => {
   button.disabled = true;
   error.hidden = true;
   try {
-    const options = await optionsFrom(form);
+    const options = await optionsFrom(root, form);
     const answer = registering
       ? registrationJSON(
           await navigator.credentials.create({
@@ -111,7 +116,7 @@ const run = async (form, button, error) => {
             publicKey: requestOptions(options),
           }),
         );
-    form.querySelector("input[name=credential]").value = JSON.stringify(answer);
+    input.value = JSON.stringify(answer);
     form.submit();
   } catch (problem) {
     error.querySelector("[data-webauthn-error-text]").textContent =
@@ -123,21 +128,27 @@ const run = async (form, button, error) => {
 };
 
 if (window.PublicKeyCredential) {
-  for (const form of document.querySelectorAll("form[data-webauthn]")) {
-    const button = form.querySelector("[data-webauthn-start]");
-    const error = form.querySelector("[data-webauthn-error]");
+  for (const root of document.querySelectorAll("[data-webauthn]")) {
+    const form = root.closest("form");
+    const input = form.querySelector(
+      `input[name="${root.dataset.webauthnInput || "credential"}"]`,
+    );
+    const button = root.querySelector("[data-webauthn-start]");
+    const error = root.querySelector("[data-webauthn-error]");
     // An answer is good once: never send one back from a page shown again.
-    form.querySelector("input[name=credential]").value = "";
-    form.querySelector("[data-webauthn-available]").hidden = false;
-    const note = form.querySelector("[data-webauthn-unsupported]");
+    input.value = "";
+    root.querySelector("[data-webauthn-available]").hidden = false;
+    const note = root.querySelector("[data-webauthn-unsupported]");
     if (note) note.hidden = true;
-    button.addEventListener("click", () => run(form, button, error));
-    form.addEventListener("submit", (event) => {
-      // Enter in the name field starts the key, as the button would.
-      if (form.querySelector("input[name=credential]").value === "") {
-        event.preventDefault();
-        run(form, button, error);
-      }
-    });
+    button.addEventListener("click", () => run(root, form, input, button, error));
+    if (root === form) {
+      form.addEventListener("submit", (event) => {
+        // Enter in the name field starts the key, as the button would.
+        if (input.value === "") {
+          event.preventDefault();
+          run(root, form, input, button, error);
+        }
+      });
+    }
   }
 }
