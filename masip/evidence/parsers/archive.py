@@ -17,6 +17,7 @@ inflated.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ class SafeZip:
         try:
             with self._zip.open(name) as stream:
                 yield stream
-        except zipfile.BadZipFile as error:
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise ParseError(
                 f"The archive member {name!r} is damaged: {error}."
             ) from error

@@ -32,7 +32,8 @@ How it is read
   a header line without ``": "`` is a system message (encryption notice,
   "X added Y", "X left"), and so is an iPhone line whose text starts with
   U+200E that is not a media or deletion marker (the iPhone writes the
-  group's name where a sender would be). A system entry has no sender and
+  group's name where a sender would be; a U+200F before right-to-left text
+  is the writer's own and leaves a message a message). A system entry has no sender and
   its text is everything after the header's separator. Senders cannot
   contain a colon.
 * **Invisible marks.** Phones put U+200E/U+200F at the start of some lines.
@@ -137,7 +138,6 @@ _MEDIA = (
     "GIF omitted",
     "document omitted",
     "Contact card omitted",
-    "<Media omitted>\n",
 )
 _DELETED = (
     "This message was deleted",
@@ -145,7 +145,6 @@ _DELETED = (
     "You deleted this message",
     "You deleted this message.",
 )
-_MARK_CHARS = "\u200e\u200f"
 MARKERS: dict[str, EntryKind] = {}
 for _text in _MEDIA:
     MARKERS[_text] = MARKERS["\u200e" + _text] = EntryKind.MEDIA_OMITTED
@@ -688,7 +687,7 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
                 if kind is message:
                     if "attached" in text:
                         attachments = _attachments(text)
-                    elif ios and text[:1] in _MARK_CHARS:
+                    elif ios and text[:1] == "\u200e":
                         # The iPhone's group events: "Group: \u200eX added Y".
                         kind, text, sender = system, sender + ": " + text, ""
             participants[sender] = participants.get(sender, 0) + 1
@@ -786,11 +785,7 @@ def _report_impossible(
     more = next_line - at_line - 1
     report.problem(
         "the date or time of this header is impossible"
-        + (
-            f" (its {more} further line{'s' if more > 1 else ''} are left out)"
-            if more
-            else ""
-        ),
+        + (f"; the {more} line(s) after it are left out with it" if more else ""),
         line=at_line,
         offset=at_offset,
         text=raw.decode("utf-8", "replace"),
