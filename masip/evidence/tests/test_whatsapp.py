@@ -1,5 +1,6 @@
 """The WhatsApp export parser against fixtures of every layout it reads."""
 
+import hashlib
 import io
 import json
 import os
@@ -441,3 +442,30 @@ def test_shared_chat_miner_exports_give_the_expected_messages(name):
     assert (EntryKind.SYSTEM, "You were added") in others
     assert (EntryKind.SYSTEM, "John Doe:.") in others
     assert report.problem_count == 0
+
+
+def reference_digest(entry):
+    """entry_digest as first written, without its shortcuts."""
+    parts = (
+        entry.channel.value,
+        entry.kind.value,
+        entry.occurred_at.astimezone(UTC).isoformat(),
+        entry.sender,
+        "\x1e".join(entry.recipients),
+        entry.text,
+        "\x1e".join(entry.attachments),
+        entry.direction.value,
+        "" if entry.duration_seconds is None else str(entry.duration_seconds),
+        str(entry.occurrence),
+    )
+    data = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("name", ["android_uk.txt", "dst_london.txt", "malformed.txt"])
+def test_digests_match_the_reference_formula(name):
+    entries, _ = read(name)
+
+    # Twice over, so that the remembered UTC text is both missed and hit.
+    for entry in entries + entries:
+        assert entry.digest() == reference_digest(entry)
