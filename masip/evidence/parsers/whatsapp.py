@@ -16,8 +16,8 @@ How it is read
   separator (``:`` or ``.``, Finnish ``klo``), AM/PM or 24-hour, and the
   separator after the time (`` - ``, ``: `` or ``] ``). One pattern for that
   layout alone is then compiled and used for the whole file; other layouts
-  are never tried per line. Seconds and the comma after the date are
-  optional in it.
+  are never tried per line. Seconds are optional in it; what stands between
+  date and time (``", "``, ``" "``, ``" klo "``) is the first lines' own.
 * **Date order.** Day first or month first is decided from the whole file in
   a pre-pass over the raw bytes: a header whose first field is over 12 proves
   day first, one whose second field is over 12 proves month first. If the
@@ -165,6 +165,9 @@ class Layout:
     twelve_hour: bool
     separator: str  # "bracket", " - " or ": "
     crlf: bool
+    # What stands between date and time (", ", " ", " klo "...), as the
+    # first lines have it; a literal is a fifth quicker than the choices.
+    mid: bytes = b", "
     # Whether any line of the file starts with U+200E/U+200F; the pattern
     # only allows for them if so (they cost a third of its time).
     marks: bool = True
@@ -181,7 +184,7 @@ class Layout:
         time = rb"\d{1,2}" + t + rb"\d\d(?:" + t + rb"\d\d)?"
         if self.twelve_hour:
             time += _AMPM
-        stamp = date + _MID + time
+        stamp = date + re.escape(self.mid) + time
         stamp = (b"(" if grouped else b"(?:") + stamp + b")"
         marks = _MARKS if self.marks else b""
         if self.bracket:
@@ -356,7 +359,7 @@ def _prepare(
 
 
 def _detect_layout(sample: bytes) -> Layout:
-    kinds: Counter[tuple[bool, bytes, bool, bytes, bool, str]] = Counter()
+    kinds: Counter[tuple[bool, bytes, bool, bytes, bool, str, bytes]] = Counter()
     crlf = 0
     for line in sample.split(b"\n")[:2000]:
         m = _GENERIC.match(line.lstrip(b"\xe2\x80\x8e\x8f"))
@@ -374,6 +377,7 @@ def _detect_layout(sample: bytes) -> Layout:
             m["tsep"],
             m["ampm"] is not None,
             separator,
+            m["mid"],
         )
         kinds[key] += 1
         crlf += line.endswith(b"\r")
@@ -382,7 +386,9 @@ def _detect_layout(sample: bytes) -> Layout:
             "This does not look like a WhatsApp chat export: no line starts "
             "with a date and time."
         )
-    ((bracket, dsep, year_first, tsep, twelve, separator), _), *_ = kinds.most_common(1)
+    ((bracket, dsep, year_first, tsep, twelve, separator, mid), _), *_ = (
+        kinds.most_common(1)
+    )
     return Layout(
         bracket=bracket,
         date_sep=dsep,
@@ -391,6 +397,7 @@ def _detect_layout(sample: bytes) -> Layout:
         twelve_hour=twelve,
         separator=separator,
         crlf=crlf * 2 > sum(kinds.values()),
+        mid=mid,
     )
 
 
@@ -677,8 +684,9 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
             if when is not current and when != current:
                 current = when
                 repeats.clear()
-            occurrence = repeats.get((who, body), 0)
-            repeats[who, body] = occurrence + 1
+            key = (who, body)
+            occurrence = repeats.get(key, 0)
+            repeats[key] = occurrence + 1
             attachments: tuple[str, ...] = ()
             if not who:
                 kind = system

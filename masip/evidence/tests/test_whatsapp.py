@@ -199,6 +199,22 @@ def test_us_layout_reads_narrow_and_plain_no_break_spaces_before_pm():
     assert "dates read month first (2/13/24, 12:01 occurs)" in report.notes
 
 
+def test_ios_us_layout_reads_brackets_with_pm_and_seconds():
+    data = (
+        "[2/12/24, 9:04:33\u202fPM] Dara Quill: hi\n"
+        "\u200e[2/13/24, 10:00:01\u202fAM] Dara Quill: \u200eimage omitted\n"
+    ).encode()
+
+    entries, report = read(data)
+
+    assert [e.occurred_at for e in entries] == [
+        local(2024, 2, 12, 21, 4, 33),
+        local(2024, 2, 13, 10, 0, 1),
+    ]
+    assert entries[1].kind is EntryKind.MEDIA_OMITTED
+    assert report.problem_count == 0
+
+
 def test_crlf_export_keeps_inner_line_breaks_and_drops_the_final_one():
     entries, _ = read("crlf.txt")
 
