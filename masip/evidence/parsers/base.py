@@ -83,17 +83,30 @@ class ParsedEntry:
         return entry_digest(self)
 
 
+# The UTC text of the last time digested. Parsers hand out one datetime per
+# distinct timestamp and neighbouring items often share it, so this skips the
+# conversion and formatting, the costliest part of a digest, for them. A
+# tuple is swapped whole, so concurrent callers can only miss, never mismatch.
+_last_when: tuple[datetime | None, str] = (None, "")
+
+
 def entry_digest(entry: ParsedEntry) -> str:
-    when = entry.occurred_at.astimezone(UTC).isoformat()
+    global _last_when
+    occurred = entry.occurred_at
+    last, when = _last_when
+    if occurred is not last:
+        when = occurred.astimezone(UTC).isoformat()
+        _last_when = (occurred, when)
+    # The enums are StrEnums: joined as themselves they give their values.
     parts = (
-        entry.channel.value,
-        entry.kind.value,
+        entry.channel,
+        entry.kind,
         when,
         entry.sender,
         "\x1e".join(entry.recipients),
         entry.text,
         "\x1e".join(entry.attachments),
-        entry.direction.value,
+        entry.direction,
         "" if entry.duration_seconds is None else str(entry.duration_seconds),
         str(entry.occurrence),
     )
