@@ -18,8 +18,9 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 # How many problems a report keeps word for word; the rest are only counted.
 KEPT_PROBLEMS = 20
@@ -54,9 +55,12 @@ class Direction(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedEntry:
-    """One message, call or system line, as the export states it."""
+class ParsedEntry(NamedTuple):
+    """One message, call or system line, as the export states it.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and
+    several times cheaper to build, which matters a million times over.
+    """
 
     occurred_at: datetime  # always timezone-aware
     channel: Channel
@@ -225,4 +229,4 @@ def number_repeats(entries: Iterable[ParsedEntry]) -> Iterator[ParsedEntry]:
         )
         n = seen.get(key, 0)
         seen[key] = n + 1
-        yield entry if n == 0 else replace(entry, occurrence=n)
+        yield entry if n == 0 else entry._replace(occurrence=n)

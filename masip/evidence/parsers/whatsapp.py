@@ -79,9 +79,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, make_dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO, Any, BinaryIO
+from typing import IO, BinaryIO
 from zoneinfo import ZoneInfo
 
 from masip.evidence.parsers.archive import ZIP_MAGIC, Limits, SafeZip, is_zip
@@ -625,7 +625,6 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
     markers = MARKERS
     whatsapp, message, system = Channel.WHATSAPP, EntryKind.MESSAGE, EntryKind.SYSTEM
     unknown = Direction.UNKNOWN
-    entry, final = _entry_types()
     undecodable: list[int] = []
     read = source.read
     # count() and number_repeats() from base, done here to spare two
@@ -700,7 +699,7 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
                         kind, text, sender = system, sender + ": " + text, ""
             participants[sender] = participants.get(sender, 0) + 1
             items += 1
-            new = entry(
+            yield ParsedEntry(
                 when,
                 whatsapp,
                 kind,
@@ -714,8 +713,6 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
                 at_offset,
                 occurrence,
             )
-            new.__class__ = final
-            yield new
         if eof:
             break
     report.items_read += items
@@ -727,30 +724,6 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
             "kept as surrogate escapes, so text.encode('utf-8', "
             "'surrogateescape') gives back the original bytes"
         )
-
-
-def _entry_types() -> tuple[Any, type[ParsedEntry]]:
-    """A cheap way to make ParsedEntry values.
-
-    A frozen dataclass sets each field through ``object.__setattr__``, which
-    costs more than everything else done per message. An unfrozen twin with
-    the very same slots is built instead and then becomes a ParsedEntry
-    (``__class__`` may be swapped between classes of identical layout): the
-    result is an ordinary, frozen ParsedEntry. Should ParsedEntry ever gain
-    a ``__post_init__`` or a different layout, its own constructor is used.
-    """
-    names = [f.name for f in fields(ParsedEntry)]
-    if "__post_init__" in vars(ParsedEntry) or ParsedEntry.__slots__ != tuple(names):
-        return ParsedEntry, ParsedEntry
-    twin = make_dataclass(
-        "_ParsedEntryUnderConstruction",
-        [(name, object) for name in names],
-        slots=True,
-        eq=False,
-        repr=False,
-        match_args=False,
-    )
-    return twin, ParsedEntry
 
 
 def _skip_preamble(

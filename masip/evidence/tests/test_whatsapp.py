@@ -4,7 +4,6 @@ import hashlib
 import io
 import json
 import os
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -374,7 +373,7 @@ def test_a_long_export_streams_in_chunks(monkeypatch):
 def test_repeats_in_one_minute_are_numbered_as_number_repeats_does():
     entries, _ = read("android_uk.txt")
 
-    unnumbered = [replace(e, occurrence=0) for e in entries]
+    unnumbered = [e._replace(occurrence=0) for e in entries]
     assert entries == list(number_repeats(unnumbered))
     assert [e.occurrence for e in entries if e.text == "ok"] == [0, 1]
 
@@ -388,7 +387,7 @@ def test_reparsing_gives_the_same_digests():
     assert len(set(digests)) == len(digests)
 
 
-def test_entries_are_ordinary_frozen_parsed_entries():
+def test_entries_are_immutable_parsed_entries():
     entries, _ = read("android_uk.txt")
     entry = entries[3]
 
