@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    CDPSession,
     Page,
     Playwright,
     sync_playwright,
@@ -195,3 +196,23 @@ def assert_accessible() -> Callable[[Page], None]:
         )
 
     return check
+
+
+def virtual_authenticator(page: Page, transport: str = "usb") -> tuple[CDPSession, str]:
+    """Give the page's browser a virtual CTAP2 key that verifies its user."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    added: dict[str, Any] = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": transport,
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, added["authenticatorId"]

@@ -9,9 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from masip.access.models import SealedReveal
 from masip.accounts.mfa import FACTOR_AT_SESSION_KEY
 from masip.accounts.tests.factories import authenticator_for, totp_code
-from tests.e2e.conftest import sign_in
+from masip.audit.events import EventType
+from masip.audit.models import AuditEvent
+from tests.e2e.conftest import sign_in, virtual_authenticator
 from tests.personas import Cast
 
 
@@ -62,3 +65,34 @@ def test_worker_reveals_a_victims_address_with_a_reason_and_a_code(
     page.get_by_role("button", name="End reveal").click()
     expect(page.get_by_text("1 Sealed Street")).to_have_count(0)
     expect(page.get_by_text("1 address hidden")).to_be_visible()
+
+
+@pytest.mark.e2e
+def test_worker_reveals_with_a_security_key_and_keeps_their_reason(
+    page: Page, cast: Cast
+) -> None:
+    sign_in(page, cast.lead_worker)
+    virtual_authenticator(page)
+    page.goto("/account/security/")
+    page.get_by_role("button", name="Add a security key").click()
+    page.get_by_label("Name for this security key").fill("Desk key")
+    page.get_by_role("button", name="Add security key").click()
+    expect(page.get_by_role("cell", name="Desk key", exact=True)).to_be_visible()
+    _make_factor_stale(page)
+    person = f"/cases/{cast.case.reference}/people/{cast.victim.public_id}/"
+
+    page.goto(person)
+    page.get_by_role(
+        "button", name="Reveal victim location and contact details"
+    ).click()
+    page.get_by_label("To contact the victim safely").check()
+    page.get_by_label("Give details").fill("Calling her back at a safe time.")
+    page.get_by_role("button", name="Use your security key").click()
+
+    page.wait_for_url(lambda url: url.endswith(person))
+    expect(page.get_by_text("1 Sealed Street")).to_be_visible()
+    revealed = SealedReveal.objects.get(user=cast.lead_worker)
+    assert revealed.detail == "Calling her back at a safe time."
+    assert AuditEvent.objects.filter(
+        event_type=EventType.STEP_UP_VERIFIED, changed_fields=["security_key"]
+    ).exists()

@@ -7,34 +7,14 @@ server. http://localhost is a secure context, and the relying party id
 follows the host (localhost) as it does in development.
 """
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import Page, expect
 
 from masip.accounts.models import WebAuthnCredential
 from masip.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
-
-
-def _virtual_authenticator(page: Page, transport: str) -> tuple[CDPSession, str]:
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    added: dict[str, Any] = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": transport,
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return cdp, added["authenticatorId"]
+from tests.e2e.conftest import virtual_authenticator
 
 
 def _password(page: Page, email: str) -> None:
@@ -51,7 +31,7 @@ def test_register_a_security_key_then_sign_in_with_it(
 ) -> None:
     user = MembershipFactory(user__full_name="Key User").user
     assert site.startswith("http://localhost:")
-    cdp, authenticator_id = _virtual_authenticator(page, transport)
+    cdp, authenticator_id = virtual_authenticator(page, transport)
 
     # First sign-in: choose a security key instead of an app.
     _password(page, user.email)
