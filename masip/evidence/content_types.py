@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -151,7 +152,10 @@ def detect(head: bytes, file: IO[bytes] | None = None) -> Detected:
         if extension in REFUSED_EXTENSIONS:
             raise RefusedType(REFUSED_EXTENSIONS[extension])
         if extension in ACCEPTED:
-            return ACCEPTED[extension]
+            found = ACCEPTED[extension]
+            if found.family == Family.XML and _xml_root(head) in _MARKUP_ROOTS:
+                raise RefusedType(_WEB_PAGE)
+            return found
     if _looks_like_markup(head):
         raise RefusedType(_WEB_PAGE)
     text = _as_text(head)
@@ -180,6 +184,19 @@ def _zip(file: IO[bytes] | None) -> Detected:
         if "[Content_Types].xml" in names:
             raise RefusedType(_OFFICE)
     return Detected("application/zip", Family.ARCHIVE)
+
+
+_MARKUP_ROOTS = {"svg", "html"}
+_FIRST_ELEMENT = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
+
+
+def _xml_root(head: bytes) -> str:
+    """The name of the first element (without a namespace prefix), lower case."""
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!.*?>", b"", head[:8192], flags=re.S)
+    match = _FIRST_ELEMENT.search(body)
+    if match is None:
+        return ""
+    return match.group(1).decode("ascii", "replace").rsplit(":", 1)[-1].lower()
 
 
 def _looks_like_markup(head: bytes) -> bool:

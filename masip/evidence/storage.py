@@ -29,7 +29,7 @@ import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -136,7 +136,6 @@ class _EncryptingReader(io.RawIOBase):
     def __init__(self, source: IO[bytes], header: Header, aead: AESGCM) -> None:
         self._chunks = self._generate(source, header, aead)
         self._buffer = b""
-        self.size = header.stored_size
 
     @staticmethod
     def _generate(source: IO[bytes], header: Header, aead: AESGCM) -> Iterator[bytes]:
@@ -212,7 +211,9 @@ class EvidenceStore:
         )
         source.seek(0)
         reader = _EncryptingReader(source, header, _file_key(ring.active_key, header))
-        saved = self.storage.save(name, File(reader, name=name))
+        content = File(cast(IO[bytes], reader), name=name)
+        content.size = header.stored_size
+        saved = self.storage.save(name, content)
         return StoredObject(key=saved, key_id=header.key_id)
 
     def chunks(self, key: str) -> Iterator[bytes]:

@@ -1,16 +1,3 @@
-"""Every evidence test stores files under its own temporary folder."""
+"""Fixtures for the evidence tests (``evidence_root``: a private store)."""
 
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    root = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
+from masip.evidence.tests.vault_helpers import evidence_root  # noqa: F401
