@@ -252,6 +252,8 @@ class VerifyReport:
     checked: int = 0
     intact: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
+    # Originals per key id: a key stays in the ring while any file uses it.
+    keys: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -320,6 +322,9 @@ def evidence_verify_all(
     for item in items:
         reason = evidence_verify(item=item, actor=actor, store=store)
         report.checked += 1
+        report.keys[item.encryption_key_id] = (
+            report.keys.get(item.encryption_key_id, 0) + 1
+        )
         if reason:
             report.mismatches.append(
                 Mismatch(str(item.public_id), item.case.reference, reason)

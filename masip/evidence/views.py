@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from masip.access.permissions import Compartment, Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
+from masip.audit.presenters import present
 from masip.core.errors import DomainError
 from masip.evidence import selectors, services
 from masip.evidence.content_types import Family
@@ -112,7 +113,10 @@ class EvidenceDetailView(_EvidenceView):
             "evidence/evidence_detail.html",
             item=item,
             may_download=self.may_download(item),
-            custody=list(selectors.evidence_custody(case=self.case, item=item)),
+            custody=[
+                present(event)
+                for event in selectors.evidence_custody(case=self.case, item=item)
+            ],
         )
 
 

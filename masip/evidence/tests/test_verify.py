@@ -84,9 +84,9 @@ def test_verify_command_prints_the_report_and_succeeds_when_intact(cast, capsys)
 
     call_command("evidence", "verify")
 
-    assert (
-        "Checked 1 evidence item: 1 intact, 0 not matching." in capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert "Checked 1 evidence item: 1 intact, 0 not matching." in out
+    assert "Files sealed under key dev: 1" in out
 
 
 def test_verify_command_exits_non_zero_on_a_changed_byte(cast, evidence_root, capsys):

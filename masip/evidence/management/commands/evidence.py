@@ -41,6 +41,8 @@ class Command(BaseCommand):
             f"{'s' if report.checked != 1 else ''}: {report.intact} intact, "
             f"{len(report.mismatches)} not matching."
         )
+        for key_id, count in sorted(report.keys.items()):
+            self.stdout.write(f"Files sealed under key {key_id}: {count}")
         for mismatch in report.mismatches:
             self.stdout.write(
                 f"MISMATCH case {mismatch.case_reference} item "
