@@ -111,7 +111,8 @@ def _body(response) -> bytes:
 
 # Pages whose content changes with every visit (they list audit events,
 # including the visit itself): compared by status only.
-LOGS = {"cases:access-log", "audit:event-list"}
+# An evidence item's page lists its chain of custody, the visit included.
+LOGS = {"cases:access-log", "audit:event-list", "evidence:evidence-detail"}
 GET_URLS = [(name, route) for name, route, _ in ALL_URLS]
 
 
