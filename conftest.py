@@ -39,6 +39,27 @@ def _end_stray_database_sessions(
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _evidence_store_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Evidence files stored by any test go to a temporary folder, not var/.
+
+    Tests that look at the stored files use ``evidence_root``
+    (masip/evidence/tests), which gives each test its own folder.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("evidence")
+    storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root)},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "evidence": storage}):
+        yield
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

@@ -6,8 +6,10 @@ SQLite database under var/, and a development secret key. With DEBUG off the
 secret key and allowed hosts must be supplied.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -256,7 +258,7 @@ STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env_str(
@@ -267,6 +269,35 @@ STORAGES = {
         )
     },
 }
+
+# The evidence vault (ADR 0021, docs/operations.md): files sealed with
+# AES-256-GCM under the field key ring, named by their SHA-256, in any Django
+# storage. The filesystem under MASIP_EVIDENCE_ROOT by default; in production
+# an S3-compatible bucket through django-storages, e.g.
+# MASIP_EVIDENCE_STORAGE=storages.backends.s3.S3Storage and
+# MASIP_EVIDENCE_STORAGE_OPTIONS='{"bucket_name": "masip-evidence"}'.
+MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
+MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
+_EVIDENCE_BACKEND = env_str(
+    "MASIP_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
+STORAGES["evidence"] = {
+    "BACKEND": _EVIDENCE_BACKEND,
+    "OPTIONS": json.loads(env_str("MASIP_EVIDENCE_STORAGE_OPTIONS") or "{}")
+    or (
+        {
+            "location": str(MASIP_EVIDENCE_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        }
+        if _EVIDENCE_BACKEND.endswith("FileSystemStorage")
+        else {}
+    ),
+}
+# Uploads above this many bytes wait in a temporary file (not memory) until
+# the vault has sealed them; the web server should refuse bodies much larger
+# than MASIP_EVIDENCE_MAX_BYTES before Django sees them.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Background tasks run in a separate worker (`manage.py db_worker`) from a queue
 # kept in the database (django-tasks-db, ADR 0011).

@@ -79,6 +79,15 @@ RULES = """## The rules
     agency it does not fit (the table of roles says where each is held)
     grants nothing there, though its holder still counts as that agency's
     staff.
+13. **Evidence is for the people working the case.** Only case workers and
+    team managers open a case's evidence, add to it or download an original
+    file; roles that read cases for other reasons (panels, audit, professional
+    standards) see that evidence was handled in the access log, not the files.
+    Images are shown as a copy with their metadata (such as where a photo was
+    taken) removed; the original of an image, metadata and all, downloads only
+    for someone who also sees the victim location and contact compartment.
+    Every upload, view, download and re-check is recorded as the item's chain
+    of custody.
 """
 
 

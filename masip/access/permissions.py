@@ -40,6 +40,12 @@ class Permission(StrEnum):
     EXPORT_CSV = "export_csv"
     EXPORT_XLSX = "export_xlsx"
     EXPORT_PDF = "export_pdf"
+    # The evidence vault (ADR 0022): the list, item pages and display copies
+    # (metadata removed); adding files; downloading the original as it
+    # arrived, metadata and all.
+    EVIDENCE_VIEW = "evidence_view"
+    EVIDENCE_UPLOAD = "evidence_upload"
+    EVIDENCE_DOWNLOAD = "evidence_download"
 
 
 class Scope(StrEnum):

@@ -67,6 +67,9 @@ _CASEWORK = frozenset(
         P.INCIDENT_EDIT,
         P.NOTE_VIEW,
         P.NOTE_ADD,
+        P.EVIDENCE_VIEW,
+        P.EVIDENCE_UPLOAD,
+        P.EVIDENCE_DOWNLOAD,
     }
 )
 _ALL_COMPARTMENTS = frozenset(Compartment)
@@ -79,7 +82,8 @@ ROLES: dict[RoleName, Role] = {
             description=(
                 "A practitioner (police officer, probation officer, clinician, "
                 "advocate) working the cases their agency leads or that are "
-                "shared with it: records people, incidents and notes."
+                "shared with it: records people, incidents, notes and "
+                "evidence files."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK,

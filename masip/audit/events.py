@@ -120,3 +120,17 @@ class EventType(models.TextChoices):
         "staff.home_address_removed",
         "Removed a member of staff's home address",
     )
+    # The evidence vault: its chain of custody (ADR 0022).
+    EVIDENCE_UPLOADED = "evidence.uploaded", "Uploaded evidence"
+    EVIDENCE_VIEWED = "evidence.viewed", "Viewed evidence"
+    EVIDENCE_DISPLAY_VIEWED = (
+        "evidence.display_viewed",
+        "Viewed the display copy of evidence (metadata removed)",
+    )
+    EVIDENCE_DOWNLOADED = "evidence.downloaded", "Downloaded the original evidence file"
+    EVIDENCE_EXPORTED = "evidence.exported", "Exported evidence"
+    EVIDENCE_VERIFIED = "evidence.verified", "Re-checked evidence: it matches its hash"
+    EVIDENCE_VERIFY_FAILED = (
+        "evidence.verify_failed",
+        "Re-checked evidence: it does not match its hash",
+    )

@@ -70,7 +70,12 @@ def _client(cast, client_for, persona):
 def _walk(client, cast):
     """Every page of the URL map, as (name, html)."""
     for name, route, _ in ALL_URLS:
-        yield name, client.get(_fill(route, cast)).content
+        response = client.get(_fill(route, cast))
+        # Evidence downloads stream; read them whole like any page.
+        if response.streaming:
+            yield name, b"".join(response.streaming_content)
+        else:
+            yield name, response.content
 
 
 def _victim_canaries_on(pages):

@@ -89,9 +89,7 @@ def _fill(route: str, cast: Cast) -> str:
         "<str:reference>": cast.case.reference,
         # No such security key: the owner-only lookup answers 404.
         "<int:key_pk>": "0",
-        "<uuid:public_id>": str(
-            cast.incident.public_id if "incidents/" in route else cast.victim.public_id
-        ),
+        "<uuid:public_id>": str(_public_id_for(route, cast)),
         # Subject access items: the disclosure tests below fill a real request.
         "<int:item_id>": "1",
     }
@@ -121,6 +119,23 @@ def _fill(route: str, cast: Cast) -> str:
         path = path.replace(placeholder, value)
     assert "<" not in path, f"unfilled route {route}"
     return path
+
+
+def _public_id_for(route: str, cast: Cast):
+    if "incidents/" in route:
+        return cast.incident.public_id
+    if "evidence/" in route:
+        return _evidence_item(cast).public_id
+    return cast.victim.public_id
+
+
+def _evidence_item(cast: Cast):
+    """An image on the cast's case (with a display copy), uploaded once."""
+    from masip.evidence.models import EvidenceItem
+    from masip.evidence.tests.vault_helpers import jpeg_with_gps, upload
+
+    found = EvidenceItem.objects.filter(case=cast.case).first()
+    return found or upload(cast.lead_worker, cast.case, jpeg_with_gps(), "IMG.jpg")
 
 
 CASE_URLS = [(n, r) for n, r, _ in ALL_URLS if "<str:reference>" in r]

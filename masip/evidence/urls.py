@@ -1,0 +1,24 @@
+"""URLs of the evidence vault, mounted at ``/cases/<reference>/evidence/``."""
+
+from django.urls import path
+
+from masip.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("", views.EvidenceListView.as_view(), name="evidence-list"),
+    path("upload/", views.EvidenceUploadView.as_view(), name="evidence-upload"),
+    path(
+        "<uuid:public_id>/", views.EvidenceDetailView.as_view(), name="evidence-detail"
+    ),
+    path(
+        "<uuid:public_id>/display/",
+        views.EvidenceDisplayView.as_view(),
+        name="evidence-display",
+    ),
+    path(
+        "<uuid:public_id>/download/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+]
