@@ -13,7 +13,6 @@ they later deleted. "From the victim" is the same for the victim's side.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -48,12 +47,10 @@ from masip.evidence.analysis.lexicon import (
     Lexicon,
 )
 from masip.evidence.analysis.localtime import (
-    DAY,
-    HOUR,
     day_date,
+    hourly_counts,
     local_datetime,
     local_day,
-    local_seconds,
 )
 from masip.evidence.analysis.timeline import (
     PERPETRATOR,
@@ -88,7 +85,8 @@ class _Context:
         self.victim = timeline.indices(VICTIM)
         times = timeline.times
         self.perpetrator_times = list(map(times.__getitem__, self.perpetrator))
-        self.local = local_seconds(self.perpetrator_times, tz)
+        # Perpetrator contacts per local hour number (see localtime).
+        self.hours = hourly_counts(self.perpetrator_times, tz)
         if times:
             self.first_day = local_day(times[0], tz)
             self.last_day = local_day(times[-1], tz)
@@ -124,9 +122,12 @@ def analyse(
     otherwise the first message in which the victim says so is used.
     """
     context = _Context(timeline, tz)
-    days = Counter(t // DAY for t in context.local)
-    hours = Counter((t // HOUR + _MONDAY_HOURS) % 168 for t in context.local)
-    matrix = [[hours.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
+    days: Counter[int] = Counter()
+    week_hours: Counter[int] = Counter()
+    for hour, n in context.hours.items():
+        days[hour // 24] += n
+        week_hours[(hour + _MONDAY_HOURS) % 168] += n
+    matrix = [[week_hours.get(d * 24 + h, 0) for h in range(24)] for d in range(7)]
     daily = daily_figures(context, days)
     weekly = weekly_figures(context, days)
     requests = stop_requests(context, stop_lexicon)
@@ -273,17 +274,25 @@ def longest_run(days: Counter[int]) -> ContactRun:
     return ContactRun(best[0], first, last, text)
 
 
-_UNANSWERED = re.compile(f"{PERPETRATOR}(?:[^{VICTIM}{PERPETRATOR}]*{PERPETRATOR})*")
+def _unanswered(context: _Context) -> tuple[int, int | None, int | None]:
+    """The longest run of perpetrator contacts with nothing from the victim
+    between them: (contacts, first entry, last entry)."""
+    both = sorted(context.perpetrator + context.victim)  # two sorted runs: a merge
+    sides = "".join(map(context.timeline.roles.__getitem__, both))
+    runs = sides.split(VICTIM)
+    lengths = list(map(len, runs))
+    longest = max(lengths, default=0)
+    if not longest:
+        return 0, None, None
+    k = lengths.index(longest)
+    start = sum(lengths[:k]) + k  # each earlier run is followed by one victim item
+    return longest, both[start], both[start + longest - 1]
 
 
 def reply_balance(context: _Context) -> ReplyBalance:
     ours, theirs = len(context.perpetrator), len(context.victim)
     ratio = ours / theirs if theirs else None
-    longest, first, last = 0, None, None
-    for m in _UNANSWERED.finditer(context.timeline.roles):
-        n = m.group().count(PERPETRATOR)
-        if n > longest:
-            longest, first, last = n, m.start(), m.end() - 1
+    longest, first, last = _unanswered(context)
     start = context.when(first) if first is not None else None
     end = context.when(last) if last is not None else None
     if not ours:

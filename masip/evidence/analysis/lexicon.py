@@ -26,7 +26,8 @@ How a phrase is written
 Known limits (tests show each)
 ------------------------------
 
-* Negation is only caught directly before a stop phrase: "please don't leave
+* Negation ("don't", "do not", "never", "not") is only caught directly
+  before a stop phrase: "please don't leave
   me alone" and "never stop calling me" are not stop requests, but "I am not
   saying leave me alone" is reported as one.
 * Threat phrases are chosen to need an object or a plain threatening frame
@@ -42,10 +43,9 @@ from __future__ import annotations
 
 import enum
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from typing import Any
 
 # Between the words of a phrase: any run of characters that are neither word
 # characters nor the separator the scanner puts between two messages.
@@ -173,7 +173,11 @@ LANGUAGE_PHRASES: tuple[Phrase, ...] = (
 )
 
 # Directly before a stop phrase, these undo it ("don't leave me alone").
-_NEGATIONS = ("don't", "dont", "don\u2019t", "do not", "never", "not")
+# Checked only on a match, so it costs nothing on the millions that fail.
+_NEGATION = re.compile(
+    r"(?<!\w)(?:don" + _APOSTROPHE + r"t|do\s+not|never|not)\s+$", re.IGNORECASE
+)
+_NEGATION_REACH = 16  # characters before a match that the check looks at
 
 
 def phrase_pattern(text: str) -> str:
@@ -184,7 +188,9 @@ def phrase_pattern(text: str) -> str:
             re.escape(choice).replace("'", _APOSTROPHE) for choice in word.split("/")
         ]
         words.append(choices[0] if len(choices) == 1 else f"(?:{'|'.join(choices)})")
-    return r"(?<!\w)" + _GAP.join(words) + r"(?!\w)"
+    # Every phrase starts and ends with a letter, so \b is "not inside a word".
+    assert re.fullmatch(r"\w.*\w|\w", text), text
+    return r"\b" + _GAP.join(words) + r"\b"
 
 
 # Words too common to stand for a phrase in the quick first pass (see
@@ -288,9 +294,7 @@ class Lexicon:
 
     def __init__(self, phrases: Sequence[Phrase], *, negatable: bool = False) -> None:
         self.phrases = tuple(phrases)
-        self._guard = (
-            "".join(f"(?<!{re.escape(n)} )" for n in _NEGATIONS) if negatable else ""
-        )
+        self.negatable = negatable
         numbered = list(enumerate(self.phrases))
         self.pattern = self._compile(numbered)
         by_anchor: dict[tuple[str, ...], list[tuple[int, Phrase]]] = {}
@@ -300,20 +304,53 @@ class Lexicon:
         self._anchor_words = [
             (word, g) for g, found in enumerate(by_anchor) for word in found
         ]
-        words = sorted({word for word, _ in self._anchor_words}, key=len, reverse=True)
-        self._first_pass = re.compile("|".join(re.escape(w) for w in words))
+        self._groups_of: dict[str, list[int]] = {}
+        for word, g in self._anchor_words:
+            self._groups_of.setdefault(word, []).append(g)
+        assert all(re.fullmatch(r"\w+", word) for word in self._groups_of)
+        self._first_pass = re.compile(_trie(self._groups_of))
 
     def _compile(self, phrases: Sequence[tuple[int, Phrase]]) -> re.Pattern[str]:
-        return re.compile(f"{self._guard}(?:{_alternation(phrases)})", re.IGNORECASE)
+        return re.compile(_alternation(phrases), re.IGNORECASE)
 
     def find(self, text: str) -> list[Match]:
         """Every match in one message, in order; overlapping matches give way
         to the one that starts first (or, starting together, the longer)."""
         lowered = text.lower()
-        groups = {g for word, g in self._anchor_words if word in lowered}
-        found = [
-            self._match(m) for g in groups for m in self._patterns[g].finditer(text)
-        ]
+        return self._run(text, {g for word, g in self._anchor_words if word in lowered})
+
+    def scan(self, texts: Sequence[str]) -> list[tuple[int, list[Match]]]:
+        """The messages among ``texts`` that match: (position in texts, matches).
+
+        The first pass finds anchors in all the texts at once; a message is
+        then searched only with the groups whose anchors it holds. Anchors
+        are whole words (or the part of a word before an apostrophe) and
+        the first pass tries longer anchors first, so no anchor that could
+        start a match is hidden by another found at the same place.
+        """
+        lowered = SEPARATOR.join(texts).lower()
+        groups_of = self._groups_of
+        candidates: dict[int, set[int]] = {}
+        position = last = 0
+        for m in self._first_pass.finditer(lowered):
+            start = m.start()
+            # Lower-casing can lengthen a text (İ becomes i̇) but never adds
+            # or drops a separator, so counting them gives the message.
+            position += lowered.count(SEPARATOR, last, start)
+            last = start
+            candidates.setdefault(position, set()).update(groups_of[m.group()])
+        found = []
+        for position, groups in candidates.items():
+            matches = self._run(texts[position], groups)
+            if matches:
+                found.append((position, matches))
+        return found
+
+    def _run(self, text: str, groups: set[int]) -> list[Match]:
+        patterns = self._patterns
+        found = [self._match(m) for g in groups for m in patterns[g].finditer(text)]
+        if self.negatable and found:
+            found = [m for m in found if not _negated(text, m.start)]
         if len(groups) < 2:
             return found
         found.sort(key=lambda m: (m.start, m.start - m.end))
@@ -323,40 +360,44 @@ class Lexicon:
                 kept.append(match)
         return kept
 
-    def scan(self, texts: Sequence[str]) -> list[tuple[int, list[Match]]]:
-        """The messages among ``texts`` that match: (position in texts, matches)."""
-        joined = SEPARATOR.join(texts)
-        lowered = joined.lower()
-        if len(lowered) != len(joined):
-            # A few characters grow when lower-cased (İ becomes i̇): lower each
-            # text on its own so that offsets still line up.
-            pieces = [t.lower() for t in texts]
-            lowered = SEPARATOR.join(pieces)
-            starts = _starts(pieces)
-        else:
-            starts = _starts(texts)
-        candidates = sorted(
-            {
-                bisect_right(starts, m.start()) - 1
-                for m in self._first_pass.finditer(lowered)
-            }
-        )
-        found = []
-        for position in candidates:
-            matches = self.find(texts[position])
-            if matches:
-                found.append((position, matches))
-        return found
-
     def _match(self, m: re.Match[str]) -> Match:
         name = m.lastgroup
         assert name is not None  # every alternative is a named group
         return Match(m.group(), m.start(), m.end(), self.phrases[int(name[1:])])
 
 
-def _starts(texts: Sequence[str]) -> list[int]:
-    """Where each text starts once they are joined with one separator each."""
-    return [0, *accumulate(len(t) + 1 for t in texts)][: len(texts)]
+def _trie(words: Iterable[str]) -> str:
+    """One pattern for a set of literal words, sharing common beginnings.
+
+    ``watch|watching`` becomes ``watch(?:ing)?``: greedy, so the longest word
+    at a place is the one found, and the engine tries far fewer branches at
+    each character than with a flat list (about a third quicker here).
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(root)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [
+        re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char
+    ]
+    if not branches:
+        return ""
+    body = (
+        branches[0] if len(branches) == 1 and not ends else f"(?:{'|'.join(branches)})"
+    )
+    return body + ("?" if ends else "")
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether "don't", "do not", "never" or "not" stands just before ``start``."""
+    return _NEGATION.search(text, max(start - _NEGATION_REACH, 0), start) is not None
 
 
 STOP_LEXICON = Lexicon(STOP_PHRASES, negatable=True)
