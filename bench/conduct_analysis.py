@@ -34,17 +34,66 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from masip.evidence.analysis import IncidentFact, Timeline, analyse  # noqa: E402
+from masip.evidence.analysis import IncidentFact, Timeline, analyse
 
 SEED = 20240304
 START = int(datetime(2024, 1, 8, tzinfo=UTC).timestamp())
 WEEKS = 26
-WORDS = (
-    "ok yes no home tonight where are you why did not answer me I saw your car "
-    "at work call now please love miss sorry know get stop going want think "
-    "talk just need see outside house phone text back again always never "
-    "friend mum happy sad angry late early wait look door"
-).split()
+WORDS = [
+    "ok",
+    "yes",
+    "no",
+    "home",
+    "tonight",
+    "where",
+    "are",
+    "you",
+    "why",
+    "did",
+    "not",
+    "answer",
+    "me",
+    "I",
+    "saw",
+    "your",
+    "car",
+    "at",
+    "work",
+    "call",
+    "now",
+    "please",
+    "love",
+    "miss",
+    "sorry",
+    "know",
+    "get",
+    "stop",
+    "going",
+    "want",
+    "think",
+    "talk",
+    "just",
+    "need",
+    "see",
+    "outside",
+    "house",
+    "phone",
+    "text",
+    "back",
+    "again",
+    "always",
+    "never",
+    "friend",
+    "mum",
+    "happy",
+    "sad",
+    "angry",
+    "late",
+    "early",
+    "wait",
+    "look",
+    "door",
+]
 STOPS = (
     "Please leave me alone.",
     "stop messaging me",
