@@ -241,6 +241,7 @@ _COMMON = frozenset(
         "at",
         "in",
         "of",
+        "where",
     ]
 )
 
