@@ -4,7 +4,8 @@ Each chart has a table twin (``daily_table``, ``hour_weekday_table``) for
 screen readers and for pages shown without the chart. The SVG renderers are
 pure functions returning markup: no script, no ``style`` attributes; shapes
 carry class names (``masip-chart__bar``, ``masip-chart__cell--3``) for the
-site stylesheet, and each chart has a ``<title>`` and a ``<desc>``.
+site stylesheet, and each chart has a ``<title>`` and a ``<desc>``, named
+by ids built from ``ident`` (give each chart on a page its own).
 """
 
 from __future__ import annotations
@@ -44,24 +45,31 @@ def hour_weekday_table(matrix: Sequence[Sequence[int]]) -> Table:
     )
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+def _svg(
+    ident: str, width: int, height: int, title: str, desc: str, body: list[str]
+) -> str:
+    ident = escape(ident)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="masip-chart" '
         f'viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="masip-chart-title masip-chart-desc">'
-        f'<title id="masip-chart-title">{escape(title)}</title>'
-        f'<desc id="masip-chart-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+        f'aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )
 
 
 def daily_volume_svg(
-    daily: Sequence[DayCount], *, width: int = 720, height: int = 240
+    daily: Sequence[DayCount],
+    *,
+    width: int = 720,
+    height: int = 240,
+    ident: str = "masip-daily-chart",
 ) -> str:
     """A bar per day, tallest bar the busiest day."""
     top = max((d.count for d in daily), default=0)
     title = "Contacts from the perpetrator each day"
     if not daily:
-        return _svg(width, height, title, "No days to show.", [])
+        return _svg(ident, width, height, title, "No days to show.", [])
     desc = (
         f"{len(daily)} days from {w.day(daily[0].day)} to {w.day(daily[-1].day)}; "
         f"the most on one day was {w.number(top)}."
@@ -86,10 +94,12 @@ def daily_volume_svg(
         f'<text class="masip-chart__label" x="{width}" y="{height - 4}" '
         f'text-anchor="end">{escape(w.day(daily[-1].day))}</text>'
     )
-    return _svg(width, height, title, desc, body)
+    return _svg(ident, width, height, title, desc, body)
 
 
-def hour_weekday_svg(matrix: Sequence[Sequence[int]], *, cell: int = 24) -> str:
+def hour_weekday_svg(
+    matrix: Sequence[Sequence[int]], *, cell: int = 24, ident: str = "masip-week-chart"
+) -> str:
     """A 7 by 24 heat map, Monday at the top, midnight on the left."""
     top = max((n for row in matrix for n in row), default=0)
     left, above = 90, 20
@@ -116,4 +126,4 @@ def hour_weekday_svg(matrix: Sequence[Sequence[int]], *, cell: int = 24) -> str:
         f"and hour of the day (columns, local time); darker is more, up to "
         f"{w.number(top)} in one hour of one weekday."
     )
-    return _svg(width, height, "When contact was made", desc, body)
+    return _svg(ident, width, height, "When contact was made", desc, body)

@@ -50,3 +50,11 @@ def test_svg_heat_map_shades_the_busiest_hour_darkest():
 
     assert svg.count("masip-chart__cell--4") == 1
     assert "<title>Monday 09:00: 4</title>" in svg
+
+
+def test_svg_charts_on_one_page_have_distinct_ids():
+    daily, weekly = daily_volume_svg(DAILY), hour_weekday_svg(MATRIX)
+
+    assert 'id="masip-daily-chart-title"' in daily
+    assert 'id="masip-week-chart-title"' in weekly
+    assert 'aria-labelledby="x-title x-desc"' in hour_weekday_svg(MATRIX, ident="x")
