@@ -134,3 +134,20 @@ class EventType(models.TextChoices):
         "evidence.verify_failed",
         "Re-checked evidence: it does not match its hash",
     )
+    EVIDENCE_IMPORT_STARTED = (
+        "evidence.import_started",
+        "Started importing evidence into the timeline",
+    )
+    EVIDENCE_IMPORTED = (
+        "evidence.imported",
+        "Imported evidence into the timeline",
+    )
+    EVIDENCE_IMPORT_FAILED = (
+        "evidence.import_failed",
+        "Could not import evidence into the timeline",
+    )
+    TIMELINE_PERPETRATOR_SET = (
+        "evidence.timeline_perpetrator_set",
+        "Named the perpetrator among an import's participants",
+    )
+    TIMELINE_VIEWED = "evidence.timeline_viewed", "Viewed the evidence timeline"

@@ -1,14 +1,15 @@
-"""The evidence upload form."""
+"""The evidence forms: upload, import into the timeline, timeline filters."""
 
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, pluralize
 
-from masip.core.forms import GovukForm
+from masip.core.forms import GovukForm, form_field
 from masip.core.templatetags.govuk import govuk_date
+from masip.evidence.imports import PARTICIPANT_CHARS
 from masip.evidence.services import too_large_message
 from masip.incidents.models import Incident
 
@@ -82,3 +83,84 @@ class EvidenceUploadForm(GovukForm):
     def chosen_incident(self) -> Incident | None:
         key = self.cleaned_data.get("incident") or ""
         return self.incidents.get(key)
+
+
+# Importing into the timeline ------------------------------------------------
+
+DATE_ORDER_CHOICES = [
+    ("", "Work it out from the file"),
+    ("dmy", "Day first, for example 13/02/2024"),
+    ("mdy", "Month first, for example 02/13/2024"),
+]
+
+
+class EvidenceImportForm(GovukForm):
+    perpetrator_participant = forms.CharField(
+        label="The perpetrator's name or number in the export (optional)",
+        required=False,
+        max_length=PARTICIPANT_CHARS,
+        help_text=(
+            "Exactly as the chat or phone shows them, for example a name or "
+            "07700 900123. Capitals, spaces and invisible marks do not matter. "
+            "If you are not sure, leave it blank: you can choose from the people "
+            "in the file once the import has finished."
+        ),
+        error_messages={
+            "max_length": (
+                f"The name or number must be {PARTICIPANT_CHARS} characters or fewer."
+            )
+        },
+    )
+    date_order = forms.ChoiceField(
+        label="Order of the dates in the file",
+        required=False,
+        choices=DATE_ORDER_CHOICES,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text=(
+            "Phones write dates day first or month first. MASIP works it out "
+            "from the file, and asks you only when every date fits both."
+        ),
+        error_messages={"invalid_choice": "Select the order of the dates."},
+    )
+
+
+class PerpetratorChoiceForm(GovukForm):
+    evidence_import = forms.UUIDField(widget=forms.HiddenInput)
+    participant = forms.ChoiceField(
+        label="Who is the perpetrator?",
+        widget=forms.RadioSelect,
+        help_text="Their messages and calls are tagged in the timeline.",
+        error_messages={
+            "required": "Select who the perpetrator is.",
+            "invalid_choice": "Select who the perpetrator is.",
+        },
+    )
+
+    def __init__(self, *args: Any, participants: list[dict[str, Any]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choice = form_field(self, "participant", forms.ChoiceField)
+        choice.choices = [
+            (p["name"], f"{p['name']} ({p['count']:,} item{pluralize(p['count'])})")
+            for p in participants
+        ]
+
+
+CHANNEL_FILTER_CHOICES = [
+    ("", "All"),
+    ("whatsapp", "WhatsApp"),
+    ("sms", "SMS"),
+    ("mms", "MMS"),
+    ("call", "Calls"),
+    ("email", "Email"),
+    ("other", "Other"),
+]
+
+
+class TimelineFilterForm(GovukForm):
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=CHANNEL_FILTER_CHOICES
+    )
+    perpetrator = forms.BooleanField(
+        label="Only items from the perpetrator", required=False
+    )

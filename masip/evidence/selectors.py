@@ -8,7 +8,7 @@ from django.http import Http404
 
 from masip.audit.models import AuditEvent
 from masip.cases.models import Case
-from masip.evidence.models import EvidenceItem
+from masip.evidence.models import EvidenceImport, EvidenceItem, TimelineEntry
 from masip.evidence.storage import evidence_store
 from masip.incidents.models import Incident
 
@@ -55,3 +55,43 @@ def evidence_display_bytes(item: EvidenceItem) -> bytes:
     if not item.display_storage_key:
         raise Http404("This item has no display copy.")
     return evidence_store().read_all(item.display_storage_key)
+
+
+# Imports and the timeline ----------------------------------------------------
+
+LATEST_IMPORTS = 5
+
+
+def evidence_imports(*, case: Case, item: EvidenceItem) -> list[EvidenceImport]:
+    """The item's latest imports into the timeline, newest first."""
+    return list(
+        EvidenceImport.objects.filter(case=case, evidence=item).select_related(
+            "started_by", "started_by_agency"
+        )[:LATEST_IMPORTS]
+    )
+
+
+def evidence_import_get(
+    *, case: Case, item: EvidenceItem, public_id: uuid.UUID
+) -> EvidenceImport:
+    """One import of ``item``; 404 when missing or another item's."""
+    found = (
+        EvidenceImport.objects.filter(case=case, evidence=item, public_id=public_id)
+        .select_related("evidence")
+        .first()
+    )
+    if found is None:
+        raise Http404("No import found.")
+    return found
+
+
+def timeline_entries(
+    *, case: Case, channel: str = "", perpetrator_only: bool = False
+) -> QuerySet[TimelineEntry]:
+    """The case's timeline, oldest first, with the item each entry came from."""
+    entries = TimelineEntry.objects.filter(case=case).select_related("evidence")
+    if channel:
+        entries = entries.filter(channel=channel)
+    if perpetrator_only:
+        entries = entries.filter(is_perpetrator=True)
+    return entries.order_by("occurred_at", "id")

@@ -8,6 +8,7 @@ app_name = "evidence"
 urlpatterns = [
     path("", views.EvidenceListView.as_view(), name="evidence-list"),
     path("upload/", views.EvidenceUploadView.as_view(), name="evidence-upload"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path(
         "<uuid:public_id>/", views.EvidenceDetailView.as_view(), name="evidence-detail"
     ),
@@ -20,5 +21,15 @@ urlpatterns = [
         "<uuid:public_id>/download/",
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
+    ),
+    path(
+        "<uuid:public_id>/import/",
+        views.EvidenceImportStartView.as_view(),
+        name="evidence-import",
+    ),
+    path(
+        "<uuid:public_id>/perpetrator/",
+        views.EvidencePerpetratorView.as_view(),
+        name="evidence-perpetrator",
     ),
 ]

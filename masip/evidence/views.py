@@ -1,10 +1,13 @@
-"""Pages of the evidence vault: the list, upload, an item and its files."""
+"""Pages of the evidence vault: the list, upload, an item and its files, its
+imports into the timeline, and the case timeline."""
 
 import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -14,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from masip.access.permissions import Compartment, Permission
@@ -21,10 +25,16 @@ from masip.access.views import CaseView
 from masip.audit.events import EventType
 from masip.audit.presenters import present
 from masip.core.errors import DomainError
-from masip.evidence import selectors, services
+from masip.core.pagination import page_links, paginate
+from masip.evidence import imports, selectors, services
 from masip.evidence.content_types import Family
-from masip.evidence.forms import EvidenceUploadForm
-from masip.evidence.models import EvidenceItem
+from masip.evidence.forms import (
+    EvidenceImportForm,
+    EvidenceUploadForm,
+    PerpetratorChoiceForm,
+    TimelineFilterForm,
+)
+from masip.evidence.models import EvidenceImport, EvidenceItem, ImportStatus
 from masip.evidence.storage import EvidenceIntegrityError
 
 log = logging.getLogger(__name__)
@@ -38,6 +48,45 @@ class _EvidenceView(CaseView):
 
     def item(self, public_id: uuid.UUID) -> EvidenceItem:
         return selectors.evidence_get_in_case(case=self.case, public_id=public_id)
+
+    def detail_page(
+        self,
+        item: EvidenceItem,
+        *,
+        import_form: EvidenceImportForm | None = None,
+        perpetrator_form: PerpetratorChoiceForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        """The item's page: its details, imports and chain of custody."""
+        runs = selectors.evidence_imports(case=self.case, item=item)
+        may_import = self.case_access.can(
+            Permission.EVIDENCE_UPLOAD
+        ) and imports.importable(item)
+        latest = runs[0] if runs else None
+        if may_import and import_form is None:
+            import_form = EvidenceImportForm(initial={"date_order": ""})
+        if (
+            may_import
+            and perpetrator_form is None
+            and latest is not None
+            and latest.status == ImportStatus.COMPLETED
+            and latest.report_data.get("participants")
+        ):
+            perpetrator_form = _perpetrator_form(latest)
+        return self.page(
+            "evidence/evidence_detail.html",
+            status=status,
+            item=item,
+            may_download=self.may_download(item),
+            may_import=may_import,
+            imports=[_import_row(run) for run in runs],
+            import_form=import_form,
+            perpetrator_form=perpetrator_form,
+            custody=[
+                present(event)
+                for event in selectors.evidence_custody(case=self.case, item=item)
+            ],
+        )
 
     def may_download(self, item: EvidenceItem) -> bool:
         """Originals download with the verb; an image's original, whose
@@ -109,15 +158,7 @@ class EvidenceDetailView(_EvidenceView):
         self.record_view(
             EventType.EVIDENCE_VIEWED, target_type="evidence", target_id=item.public_id
         )
-        return self.page(
-            "evidence/evidence_detail.html",
-            item=item,
-            may_download=self.may_download(item),
-            custody=[
-                present(event)
-                for event in selectors.evidence_custody(case=self.case, item=item)
-            ],
-        )
+        return self.detail_page(item)
 
 
 class EvidenceDisplayView(_EvidenceView):
@@ -176,3 +217,157 @@ class EvidenceDownloadView(_EvidenceView):
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
+
+
+# Importing into the timeline ---------------------------------------------------
+
+
+def _import_row(run: EvidenceImport) -> dict[str, Any]:
+    report = run.report_data
+    return {
+        "run": run,
+        "format": imports.FORMAT_LABELS.get(run.format, ""),
+        "finished": run.status not in imports.UNFINISHED,
+        "report": report,
+        "needs_date_order": bool(report.get("needs_date_order")),
+    }
+
+
+def _perpetrator_form(run: EvidenceImport, data: Any = None) -> PerpetratorChoiceForm:
+    participants = run.report_data.get("participants", [])
+    current = run.perpetrator_participant
+    named = [p["name"] for p in participants if p["name"] == current]
+    return PerpetratorChoiceForm(
+        data,
+        participants=participants,
+        initial={
+            "evidence_import": run.public_id,
+            "participant": named[0] if named else None,
+        },
+        prefix="perpetrator",
+    )
+
+
+class EvidenceImportStartView(_EvidenceView):
+    """Start (or restart) importing an item into the case timeline."""
+
+    required_permission = Permission.EVIDENCE_UPLOAD
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        item = self.item(public_id)
+        form = EvidenceImportForm(request.POST)
+        if not form.is_valid():
+            return self.detail_page(item, import_form=form)
+        try:
+            imports.evidence_import_start(
+                actor=self.actor(),
+                case=self.case,
+                evidence=item,
+                perpetrator_participant=form.cleaned_data["perpetrator_participant"],
+                date_order=form.cleaned_data["date_order"],
+            )
+        except DomainError as refused:
+            form.add_error(None, str(refused))
+            return self.detail_page(item, import_form=form)
+        messages.success(
+            request,
+            "The import has started. Refresh this page to see how far it has got.",
+        )
+        return redirect(
+            "evidence:evidence-detail",
+            reference=self.case.reference,
+            public_id=item.public_id,
+        )
+
+
+class EvidencePerpetratorView(_EvidenceView):
+    """Name the perpetrator among a finished import's participants."""
+
+    required_permission = Permission.EVIDENCE_UPLOAD
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        item = self.item(public_id)
+        try:
+            run_id = uuid.UUID(request.POST.get("perpetrator-evidence_import", ""))
+        except ValueError:
+            run_id = None
+        if run_id is None:
+            messages.error(request, "Select an import of this file.")
+            return redirect(
+                "evidence:evidence-detail",
+                reference=self.case.reference,
+                public_id=item.public_id,
+            )
+        run = selectors.evidence_import_get(case=self.case, item=item, public_id=run_id)
+        form = _perpetrator_form(run, request.POST)
+        if not form.is_valid():
+            return self.detail_page(item, perpetrator_form=form)
+        try:
+            marked = imports.timeline_set_perpetrator(
+                actor=self.actor(),
+                case=self.case,
+                evidence_import=run,
+                participant=form.cleaned_data["participant"],
+            )
+        except DomainError as refused:
+            form.add_error(None, str(refused))
+            return self.detail_page(item, perpetrator_form=form)
+        messages.success(
+            request,
+            f"{marked:,} item{'s' if marked != 1 else ''} tagged as from the "
+            "perpetrator.",
+        )
+        return redirect(
+            "evidence:evidence-detail",
+            reference=self.case.reference,
+            public_id=item.public_id,
+        )
+
+
+# The timeline ----------------------------------------------------------------
+
+TIMELINE_PAGE_SIZE = 50
+
+
+def _when(value: Any, zone: ZoneInfo) -> str:
+    local = timezone.localtime(value, zone)
+    return f"{local.day} {local:%B %Y}, {local:%H:%M:%S}"
+
+
+class TimelineView(_EvidenceView):
+    """Every message and call imported into the case, oldest first."""
+
+    required_permission = Permission.EVIDENCE_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        self.record_view(EventType.TIMELINE_VIEWED)
+        filters = TimelineFilterForm(request.GET or None)
+        chosen = filters.cleaned_data if filters.is_valid() else {}
+        entries = selectors.timeline_entries(
+            case=self.case,
+            channel=chosen.get("channel") or "",
+            perpetrator_only=bool(chosen.get("perpetrator")),
+        )
+        page = paginate(entries, params=request.GET, per_page=TIMELINE_PAGE_SIZE)
+        # The victim's time: the case has no zone of its own, so the site's.
+        zone = ZoneInfo(settings.TIME_ZONE)
+        rows = [
+            {
+                "entry": entry,
+                "when": _when(entry.occurred_at, zone),
+                "recipients": entry.recipient_list,
+                "attachments": entry.attachment_list,
+            }
+            for entry in page
+        ]
+        return self.page(
+            "evidence/timeline.html",
+            page=page,
+            rows=rows,
+            page_links=page_links(page, request.GET),
+            filters=filters,
+            filtered=bool(chosen.get("channel") or chosen.get("perpetrator")),
+            zone=zone.key,
+        )

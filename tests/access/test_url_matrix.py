@@ -148,6 +148,19 @@ GLOBAL_URLS = [
 ]
 
 
+# The evidence timeline and imports are case URLs: the case matrix below asks
+# every persona for them (outsiders 404, readers without the verb 403).
+EVIDENCE_IMPORT_URLS = {
+    "evidence:timeline",
+    "evidence:evidence-import",
+    "evidence:evidence-perpetrator",
+}
+
+
+def test_evidence_import_and_timeline_urls_are_in_the_case_matrix():
+    assert {name for name, _ in CASE_URLS} >= EVIDENCE_IMPORT_URLS
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_case_urls_answer_each_persona_correctly(cast, client_for, persona):
     client = client_for(persona)
