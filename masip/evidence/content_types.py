@@ -220,7 +220,11 @@ def _as_text(head: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     else:
-        return None
+        # Real exports carry the odd bad byte (a cut emoji, a Windows-1252
+        # character in a CSV): still text if such bytes are rare.
+        text = head.decode(encoding, "replace")
+        if text.count("\ufffd") > max(1, len(text) // 10):
+            return None
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     return None if controls > len(text) // 100 else text
 

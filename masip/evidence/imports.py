@@ -460,13 +460,14 @@ def _complete(run: EvidenceImport, report: ParseReport) -> None:
             target_type="evidence",
             target_id=run.evidence.public_id,
             case_reference=run.case.reference,
-            # Counts, not content: how much the import read and added.
+            # Names only, as everywhere in the trail; the counts themselves
+            # are on the import, which the event names.
             changed_fields=[
                 "timeline",
-                f"items_read.{run.items_read}",
-                f"entries_added.{run.entries_added}",
-                f"duplicates.{run.duplicates}",
-                f"problems.{run.problems}",
+                "items_read",
+                "entries_added",
+                "duplicates",
+                "problems",
             ],
         )
 

@@ -92,6 +92,20 @@ def test_detect_refuses_dangerous_and_unknown_files_with_a_reason(content, reaso
         detect(content[:65536], io.BytesIO(content))
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "12/02/2024, 21:04 - Ama: caf\u00e9 at 9\n".encode("cp1252") * 20,
+        b"Time;From;Text\n" + b"12/02/2024 21:04;Ama;see you \xff\n" * 40,
+    ],
+    ids=["windows-1252-chat", "csv-with-a-bad-byte"],
+)
+def test_detect_takes_text_with_a_few_bad_bytes_as_text(content):
+    detected = detect(content[:65536], io.BytesIO(content))
+
+    assert detected.family == Family.TEXT
+
+
 def test_upload_hashes_seals_stores_and_audits(cast, evidence_root):
     item = upload(
         cast.lead_worker,
