@@ -151,3 +151,7 @@ class EventType(models.TextChoices):
         "Named the perpetrator among an import's participants",
     )
     TIMELINE_VIEWED = "evidence.timeline_viewed", "Viewed the evidence timeline"
+    CONDUCT_VIEWED = (
+        "evidence.conduct_viewed",
+        "Viewed the course-of-conduct figures of the evidence",
+    )

@@ -96,7 +96,7 @@ DATE_ORDER_CHOICES = [
 
 class EvidenceImportForm(GovukForm):
     perpetrator_participant = forms.CharField(
-        label="The perpetrator's name or number in the export (optional)",
+        label="The perpetrator's name or number in the export",
         required=False,
         max_length=PARTICIPANT_CHARS,
         help_text=(

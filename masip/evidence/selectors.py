@@ -2,12 +2,14 @@
 
 import uuid
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from masip.audit.models import AuditEvent
 from masip.cases.models import Case
+from masip.evidence.analysis import ConductReport, IncidentFact, Timeline, analyse
 from masip.evidence.models import EvidenceImport, EvidenceItem, TimelineEntry
 from masip.evidence.storage import evidence_store
 from masip.incidents.models import Incident
@@ -95,3 +97,46 @@ def timeline_entries(
     if perpetrator_only:
         entries = entries.filter(is_perpetrator=True)
     return entries.order_by("occurred_at", "id")
+
+
+def conduct_report(*, case: Case, tz: ZoneInfo) -> ConductReport | None:
+    """The course-of-conduct figures of the case's timeline and incidents.
+
+    ``None`` until something has been imported. Senders and texts are
+    sealed, so each row is opened in Python (never filtered in SQL); the
+    analysis itself is plain columns (masip/evidence/analysis).
+    """
+    rows = list(
+        TimelineEntry.objects.filter(case=case)
+        .only(
+            "seal_id",
+            "occurred_at",
+            "is_perpetrator",
+            "channel",
+            "kind",
+            "sender",
+            "text",
+        )
+        .order_by("occurred_at", "id")
+    )
+    if not rows:
+        return None
+    timeline = Timeline.from_columns(
+        occurred_at=[row.occurred_at for row in rows],
+        from_perpetrator=[row.is_perpetrator for row in rows],
+        channel=[row.channel for row in rows],
+        kind=[row.kind for row in rows],
+        sender=[row.sender for row in rows],
+        text=[row.text for row in rows],
+    )
+    incidents = [
+        IncidentFact(
+            occurred_at=incident.occurred_at,
+            behaviours=tuple(incident.behaviours),
+            channels=tuple(incident.channels),
+        )
+        for incident in Incident.objects.filter(case=case).only(
+            "occurred_at", "behaviours", "channels"
+        )
+    ]
+    return analyse(timeline, tz=tz, incidents=incidents)

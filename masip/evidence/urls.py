@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.EvidenceListView.as_view(), name="evidence-list"),
     path("upload/", views.EvidenceUploadView.as_view(), name="evidence-upload"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("conduct/", views.ConductView.as_view(), name="conduct"),
     path(
         "<uuid:public_id>/", views.EvidenceDetailView.as_view(), name="evidence-detail"
     ),

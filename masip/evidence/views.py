@@ -3,7 +3,7 @@ imports into the timeline, and the case timeline."""
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
 from masip.access.permissions import Compartment, Permission
 from masip.access.views import CaseView
@@ -27,6 +28,13 @@ from masip.audit.presenters import present
 from masip.core.errors import DomainError
 from masip.core.pagination import page_links, paginate
 from masip.evidence import imports, selectors, services
+from masip.evidence.analysis import (
+    daily_table,
+    daily_volume_svg,
+    hour_weekday_svg,
+    hour_weekday_table,
+)
+from masip.evidence.analysis.lexicon import Match
 from masip.evidence.content_types import Family
 from masip.evidence.forms import (
     EvidenceImportForm,
@@ -371,3 +379,47 @@ class TimelineView(_EvidenceView):
             filtered=bool(chosen.get("channel") or chosen.get("perpetrator")),
             zone=zone.key,
         )
+
+
+class ConductView(_EvidenceView):
+    """The course-of-conduct figures, each in plain words, with two charts
+    and a table beside each (the table is the chart for screen readers)."""
+
+    required_permission = Permission.EVIDENCE_VIEW
+    shown_after_stop = 50
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        self.record_view(EventType.CONDUCT_VIEWED)
+        zone = ZoneInfo(settings.TIME_ZONE)
+        report = selectors.conduct_report(case=self.case, tz=zone)
+        if report is None:
+            return self.page("evidence/conduct.html", report=None, zone=zone.key)
+        return self.page(
+            "evidence/conduct.html",
+            report=report,
+            zone=zone.key,
+            daily_svg=mark_safe(daily_volume_svg(report.charts.daily)),  # nosec B308 B703 - built from numbers and escaped labels
+            week_svg=mark_safe(hour_weekday_svg(report.charts.hour_by_weekday)),  # nosec B308 B703
+            daily_table=daily_table(report.charts.daily),
+            week_table=hour_weekday_table(report.charts.hour_by_weekday),
+            flags=[
+                (flag, _marked(flag.text, flag.matches))
+                for flag in report.language.flags
+            ],
+            after_stop_shown=self.shown_after_stop,
+        )
+
+
+def _marked(text: str, matches: Sequence[Match]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, matched) runs, so the page can mark the
+    words that raised a flag without marking anything up by hand."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in sorted(matches, key=lambda m: m.start):
+        if match.start < at:
+            continue
+        pieces.append((text[at : match.start], False))
+        pieces.append((text[match.start : match.end], True))
+        at = match.end
+    pieces.append((text[at:], False))
+    return [piece for piece in pieces if piece[0]]
