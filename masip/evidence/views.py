@@ -19,7 +19,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from masip.access.permissions import Compartment, Permission
 from masip.access.views import CaseView
@@ -398,8 +398,8 @@ class ConductView(_EvidenceView):
             "evidence/conduct.html",
             report=report,
             zone=zone.key,
-            daily_svg=mark_safe(daily_volume_svg(report.charts.daily)),  # nosec B308 B703 - built from numbers and escaped labels
-            week_svg=mark_safe(hour_weekday_svg(report.charts.hour_by_weekday)),  # nosec B308 B703
+            daily_svg=_chart(daily_volume_svg(report.charts.daily)),
+            week_svg=_chart(hour_weekday_svg(report.charts.hour_by_weekday)),
             daily_table=daily_table(report.charts.daily),
             week_table=hour_weekday_table(report.charts.hour_by_weekday),
             flags=[
@@ -408,6 +408,13 @@ class ConductView(_EvidenceView):
             ],
             after_stop_shown=self.shown_after_stop,
         )
+
+
+def _chart(markup: str) -> SafeString:
+    """A chart's SVG, for the page as it is: masip/evidence/analysis/charts.py
+    builds it from numbers and ``html.escape``d labels (dates, hours), never
+    from message text."""
+    return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
 def _marked(text: str, matches: Sequence[Match]) -> list[tuple[str, bool]]:

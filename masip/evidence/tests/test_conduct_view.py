@@ -68,7 +68,8 @@ def test_conduct_charts_are_svg_with_a_table_beside_each(cast, client_for):
     html = client_for("lead_worker").get(_url(cast.case)).content.decode()
 
     assert html.count("<svg") == 2
-    assert "<title" in html and "<desc" in html
+    assert "<title" in html
+    assert "<desc" in html
     assert "Contact each day as a table" in html
     assert "Contact by hour and day as a table" in html
     assert " style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
