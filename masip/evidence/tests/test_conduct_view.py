@@ -73,9 +73,10 @@ def test_conduct_charts_are_svg_with_a_table_beside_each(cast, client_for):
     assert "Contact each day as a table" in html
     assert "Contact by hour and day as a table" in html
     assert " style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "<script" not in html.split('class="govuk-main-wrapper', 1)[-1].split(
-        "</main>", 1
-    )[0]
+    assert (
+        "<script"
+        not in html.split('class="govuk-main-wrapper', 1)[-1].split("</main>", 1)[0]
+    )
 
 
 def test_conduct_page_before_any_import_says_so(cast, client_for):
