@@ -53,7 +53,7 @@ serve: deps ## Serve without reloading the demo data (with the background worker
 
 test: deps chromium ## Run the whole test suite, browser tests included, with coverage
 	$(PY) -m coverage erase
-	$(PY) -m coverage run -m pytest $(PYTEST_ARGS)
+	$(PY) -m coverage run -m pytest --durations=25 $(PYTEST_ARGS)
 	$(PY) -m coverage report --skip-covered --skip-empty $(COVERAGE_OMIT)
 	@# The access policy is the one door: every branch of it must be exercised.
 	$(PY) -m coverage report --include='masip/access/*' --fail-under=100 > /dev/null \
