@@ -27,6 +27,7 @@ CHAT = "\n".join(
         "03/03/2024, 23:40 - Rowan Quill: I know you live at 14 larkspur close ZZ1 4QX",
         "04/03/2024, 02:05 - Rowan Quill: I know where you live. zz14qx",
         "05/03/2024, 08:00 - Tamsin Vale: I've blocked you. Leave me alone.",
+        "05/03/2024, 21:00 - Rowan Quill: Your new number 07700-900-123 is no secret",
         '06/03/2024, 07:45 - Rowan Quill: =HYPERLINK("http://example.invalid")',
         "",
     ]
@@ -75,6 +76,7 @@ def _assert_withheld(text):
     assert "zz1 4qx" not in text.lower()
     assert "zz14qx" not in text.lower()
     assert LOCATION not in text
+    assert "900-123" not in text  # the cast victim's restricted phone
 
 
 def test_bundle_pdf_holds_the_chronology_figures_and_manifest(
@@ -94,6 +96,9 @@ def test_bundle_pdf_holds_the_chronology_figures_and_manifest(
     assert "He waited outside [withheld] after dark." in text
     assert "Course of conduct in plain words" in text
     assert "flagged for review" in text
+    assert "Contacts from the perpetrator each day" in text  # the charts' tables
+    assert "Contacts from the perpetrator by day of the week" in text
+    assert "Your new number [withheld] is no secret" in text
     assert bundle_case.sha256 in text
     _assert_withheld(text)
 
