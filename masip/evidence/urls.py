@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from masip.evidence import views
+from masip.evidence import bundle_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("upload/", views.EvidenceUploadView.as_view(), name="evidence-upload"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("conduct/", views.ConductView.as_view(), name="conduct"),
+    path("bundle/", bundle_views.EvidenceBundleView.as_view(), name="bundle"),
     path(
         "<uuid:public_id>/", views.EvidenceDetailView.as_view(), name="evidence-detail"
     ),
