@@ -118,6 +118,14 @@ ACTIONS = [
         done=lambda r: r.status_code == 302 and _event(EventType.SAR_RELEASED),
         setup=_sar_ready,
     ),
+    Action(
+        name="evidence.bundle.json",
+        persona="lead_worker",
+        url=lambda cast: reverse("evidence:bundle", args=[cast.case.reference]),
+        data=lambda cast: {"format": "json", "purpose": PURPOSE},
+        kept=PURPOSE,
+        done=lambda r: r.status_code == 200 and _event(EventType.EVIDENCE_EXPORTED),
+    ),
 ]
 IDS = [action.name for action in ACTIONS]
 
