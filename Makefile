@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 CHROMIUM := /usr/bin/chromium
+PDFTOTEXT := /usr/bin/pdftotext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-n 2 -m 'not e2e'"`.
@@ -117,14 +118,14 @@ node_modules/.installed: package-lock.json package.json
 # Debian's Chromium for the browser tests (Playwright drives it; it never
 # downloads a browser of its own).
 chromium:
-	@if [ -x $(CHROMIUM) ]; then \
+	@if [ -x $(CHROMIUM) ] && [ -x $(PDFTOTEXT) ]; then \
 	  :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  echo "Installing Debian's chromium and poppler-utils (pdftotext) for the browser tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium poppler-utils; \
 	else \
-	  echo "error: $(CHROMIUM) is missing; the browser tests need Debian's Chromium." >&2; \
-	  echo "       Install it with: sudo apt-get install chromium" >&2; \
+	  echo "error: $(CHROMIUM) or $(PDFTOTEXT) is missing; the browser tests need both." >&2; \
+	  echo "       Install them with: sudo apt-get install chromium poppler-utils" >&2; \
 	  echo "       (or run the other tests only: $(PY) -m pytest -m 'not e2e')" >&2; \
 	  exit 1; \
 	fi
