@@ -94,7 +94,25 @@ DATE_ORDER_CHOICES = [
 ]
 
 
+# The roles a CSV column can play (parsers.csv_log.ColumnMapping), as asked.
+COLUMN_ROLES = [
+    ("time", "Date, or date and time"),
+    ("clock", "Time of day, if it has a column of its own"),
+    ("sender", "Who sent it"),
+    ("recipient", "Who received it"),
+    ("party", "The other person, if one column holds them both ways"),
+    ("text", "Message text"),
+    ("direction", "Direction (incoming or outgoing)"),
+    ("duration", "Call length"),
+    ("channel", "Channel (SMS, call, email...)"),
+]
+NOT_IN_FILE = ""
+
+
 class EvidenceImportForm(GovukForm):
+    """Import an export into the timeline; for a CSV log it also asks which
+    column holds what, filled in with MASIP's guesses to confirm or correct."""
+
     perpetrator_participant = forms.CharField(
         label="The perpetrator's name or number in the export",
         required=False,
@@ -123,6 +141,43 @@ class EvidenceImportForm(GovukForm):
         ),
         error_messages={"invalid_choice": "Select the order of the dates."},
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        columns: list[str] | None = None,
+        suggested: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns or []
+        choices = [(NOT_IN_FILE, "Not in this file")] + [(c, c) for c in self.columns]
+        for role, label in COLUMN_ROLES if self.columns else []:
+            self.fields[f"column_{role}"] = forms.ChoiceField(
+                label=label,
+                required=role == "time",
+                choices=choices,
+                help_text=(
+                    "This is a spreadsheet log: say which column holds what. "
+                    "MASIP has filled in its guesses from the column names; "
+                    "check each one."
+                    if role == "time"
+                    else ""
+                ),
+                initial=(suggested or {}).get(role, NOT_IN_FILE),
+                error_messages={
+                    "required": "Select the column that holds the date.",
+                    "invalid_choice": "Select a column of this file.",
+                },
+            )
+
+    def column_mapping(self) -> dict[str, str]:
+        """The confirmed mapping, role to column; empty for other exports."""
+        return {
+            role: self.cleaned_data[f"column_{role}"]
+            for role, _ in COLUMN_ROLES
+            if self.cleaned_data.get(f"column_{role}")
+        }
 
 
 class PerpetratorChoiceForm(GovukForm):

@@ -20,11 +20,12 @@ unfinished one starts again from nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -53,8 +54,14 @@ from masip.evidence.parsers.base import (
     ParseError,
     ParseReport,
 )
+from masip.evidence.parsers.csv_log import ColumnMapping
 from masip.evidence.parsers.detect import HEAD, PARSERS, UNKNOWN, detect_format
 from masip.evidence.storage import EvidenceIntegrityError, evidence_store
+
+# What a CSV column can be mapped to: the roles of ColumnMapping.
+MAPPABLE_ROLES = frozenset(
+    f.name for f in dataclasses.fields(ColumnMapping) if f.name != "default_channel"
+)
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +150,7 @@ def evidence_import_start(
     evidence: EvidenceItem,
     perpetrator_participant: str = "",
     date_order: str = "",
+    column_mapping: Mapping[str, str] | None = None,
     enqueue: bool = True,
 ) -> EvidenceImport:
     """Queue an import of ``evidence`` into the case timeline.
@@ -165,6 +173,11 @@ def evidence_import_start(
         raise ImportRefused(
             f"The perpetrator's name must be {PARTICIPANT_CHARS} characters or fewer."
         )
+    mapping = dict(column_mapping or {})
+    if set(mapping) - MAPPABLE_ROLES:
+        raise ImportRefused("Select what each column of the file holds.")
+    if mapping and not mapping.get("time"):
+        raise ImportRefused("Select the column that holds the date.")
     busy = EvidenceImport.objects.select_for_update().filter(
         evidence=evidence, status__in=UNFINISHED
     )
@@ -175,6 +188,7 @@ def evidence_import_start(
         evidence=evidence,
         perpetrator_participant=participant,
         date_order=date_order,
+        column_mapping=mapping,
         started_by=actor.user,
         started_by_agency=actor.membership.agency,
     )
@@ -188,6 +202,7 @@ def evidence_import_start(
             "timeline",
             *(["perpetrator_participant"] if participant else []),
             *(["date_order"] if date_order else []),
+            *(["column_mapping"] if mapping else []),
         ],
     )
     if enqueue:
@@ -291,7 +306,13 @@ def _parse(
     elif fmt == "csv":
         from masip.evidence.parsers.csv_log import read_header, suggest_mapping
 
-        mapping = suggest_mapping(read_header(head))
+        # The columns the user confirmed; MASIP's own guess only when the
+        # import was started without (from the command line).
+        mapping = (
+            ColumnMapping(**run.column_mapping)
+            if run.column_mapping
+            else suggest_mapping(read_header(head))
+        )
         if mapping.time is None:
             raise ParseError(NO_TIME_COLUMN)
         options["mapping"] = mapping

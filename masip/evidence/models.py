@@ -126,6 +126,9 @@ class EvidenceImport(TimeStampedModel):
     # The parser's report as JSON: its problems quote lines of the export, so
     # sealed. Use ``report_data``.
     report = EncryptedTextField(blank=True, seal_field="public_id")
+    # CSV only: which column holds what, as the user confirmed it (role ->
+    # header name, the roles of parsers.csv_log.ColumnMapping).
+    column_mapping = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+"

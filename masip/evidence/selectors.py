@@ -11,7 +11,9 @@ from masip.audit.models import AuditEvent
 from masip.cases.models import Case
 from masip.evidence.analysis import ConductReport, IncidentFact, Timeline, analyse
 from masip.evidence.models import EvidenceImport, EvidenceItem, TimelineEntry
-from masip.evidence.storage import evidence_store
+from masip.evidence.parsers.csv_log import read_header
+from masip.evidence.parsers.detect import HEAD, detect_format
+from masip.evidence.storage import EvidenceIntegrityError, evidence_store
 from masip.incidents.models import Incident
 
 CUSTODY_TARGET = "evidence"
@@ -50,6 +52,20 @@ def evidence_incident_choices(*, case: Case) -> list[tuple[str, Incident]]:
 def evidence_original_chunks(item: EvidenceItem) -> Iterator[bytes]:
     """The original file, decrypted chunk by chunk (callers audit the read)."""
     return evidence_store().chunks(item.storage_key)
+
+
+def evidence_csv_columns(item: EvidenceItem) -> list[str]:
+    """The header of a CSV log (empty for anything else, a WhatsApp chat
+    with commas in it included): the columns the user maps before an import."""
+    if item.content_type != "text/csv":
+        return []
+    try:
+        head = next(evidence_original_chunks(item), b"")
+    except (EvidenceIntegrityError, OSError):
+        return []  # the import will say the file cannot be read
+    if detect_format(head[:HEAD], item.original_name) != "csv":
+        return []
+    return [name for name in read_header(head) if name.strip()]
 
 
 def evidence_display_bytes(item: EvidenceItem) -> bytes:

@@ -1,6 +1,7 @@
 """Pages of the evidence vault: the list, upload, an item and its files, its
 imports into the timeline, and the case timeline."""
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
@@ -43,6 +44,7 @@ from masip.evidence.forms import (
     TimelineFilterForm,
 )
 from masip.evidence.models import EvidenceImport, EvidenceItem, ImportStatus
+from masip.evidence.parsers.csv_log import suggest_mapping
 from masip.evidence.storage import EvidenceIntegrityError
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ class _EvidenceView(CaseView):
         ) and imports.importable(item)
         latest = runs[0] if runs else None
         if may_import and import_form is None:
-            import_form = EvidenceImportForm(initial={"date_order": ""})
+            import_form = self.import_form(item, initial={"date_order": ""})
         if (
             may_import
             and perpetrator_form is None
@@ -105,6 +107,13 @@ class _EvidenceView(CaseView):
         return item.family != Family.IMAGE or self.case_access.sees(
             Compartment.VICTIM_CONTACT
         )
+
+    def import_form(self, item: EvidenceItem, **kwargs: Any) -> EvidenceImportForm:
+        """The import form; for a CSV log, with its columns to map, each
+        filled in with MASIP's guess for the user to confirm."""
+        columns = selectors.evidence_csv_columns(item)
+        suggested = dataclasses.asdict(suggest_mapping(columns)) if columns else {}
+        return EvidenceImportForm(columns=columns, suggested=suggested, **kwargs)
 
     def unavailable(self, item: EvidenceItem, exc: Exception) -> HttpResponse:
         log.error("Evidence %s cannot be opened: %s", item.public_id, exc)
@@ -264,7 +273,7 @@ class EvidenceImportStartView(_EvidenceView):
 
     def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         item = self.item(public_id)
-        form = EvidenceImportForm(request.POST)
+        form = self.import_form(item, data=request.POST)
         if not form.is_valid():
             return self.detail_page(item, import_form=form)
         try:
@@ -274,6 +283,7 @@ class EvidenceImportStartView(_EvidenceView):
                 evidence=item,
                 perpetrator_participant=form.cleaned_data["perpetrator_participant"],
                 date_order=form.cleaned_data["date_order"],
+                column_mapping=form.column_mapping(),
             )
         except DomainError as refused:
             form.add_error(None, str(refused))
