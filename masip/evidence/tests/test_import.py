@@ -1,6 +1,7 @@
 """Importing message exports into the case timeline (services and task)."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from masip.core.errors import DomainError
 from masip.evidence import imports, tasks
 from masip.evidence.models import EvidenceImport, ImportStatus, TimelineEntry
 from masip.evidence.parsers.base import ParseReport
+from masip.evidence.parsers.email import parse as parse_email
 from masip.evidence.parsers.whatsapp import parse as parse_whatsapp
 from masip.evidence.tests.vault_helpers import PDF, upload
 from masip.people.tests.factories import actor_for
@@ -353,3 +355,24 @@ def test_set_perpetrator_can_change_its_mind(cast):
 def test_participant_key_ignores_marks_spaces_and_case():
     assert imports.participant_key("\u200e07700 900123\u202f") == "07700900123"
     assert imports.participant_key("Bryn TALFRYN") == "bryntalfryn"
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("email/mailbox.mbox", "mbox"), ("email/multipart.eml", "eml")],
+    ids=["mbox", "eml"],
+)
+def test_email_imports_read_every_message_into_the_timeline(cast, name, fmt):
+    run = imported(cast, fixture(name), name.rsplit("/", 1)[-1])
+
+    entries = TimelineEntry.objects.filter(evidence_import=run)
+    assert run.status == ImportStatus.COMPLETED, run.error
+    assert run.format == fmt
+    with (FIXTURES / name).open("rb") as source:
+        read = list(parse_email(source, report=ParseReport(), tz=LONDON))
+    assert run.entries_added == len(read) == entries.count() > 0
+    assert {e.channel for e in entries} == {"email"}
+    assert all(e.text.startswith("Subject: ") for e in entries)
