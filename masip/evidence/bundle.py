@@ -37,7 +37,6 @@ from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer  # type: ignore[import-untyped]
 
 from masip.access.actors import Actor
@@ -50,7 +49,7 @@ from masip.evidence.analysis.charts import Table
 from masip.evidence.analysis.figures import DayCount
 from masip.evidence.models import EvidenceItem, TimelineEntry
 from masip.exports.cells import neutralise, xml_safe
-from masip.exports.documents import HANDLING, MARKING
+from masip.exports.documents import HANDLING, MARKING, mark_page
 from masip.incidents.models import Incident
 from masip.people.models import Address, Confidentiality, PersonIdentifier
 
@@ -552,17 +551,6 @@ def _chart_table(table: Table, styles: _Styles, width: float) -> list[Flowable]:
     ]
 
 
-def _mark_page(canvas: Canvas, document: SimpleDocTemplate) -> None:
-    width, height = document.pagesize
-    canvas.saveState()
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawCentredString(width / 2, height - 10 * mm, MARKING)
-    canvas.drawCentredString(width / 2, 8 * mm, MARKING)
-    canvas.setFont("Helvetica", 8)
-    canvas.drawRightString(width - 12 * mm, 8 * mm, f"Page {document.page}")
-    canvas.restoreState()
-
-
 def _pdf(contents: Contents) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
@@ -670,7 +658,7 @@ def _pdf(contents: Contents) -> bytes:
         else Paragraph("There are no evidence items.", styles.body)
     )
     story.append(Spacer(1, 4 * mm))
-    document.build(story, onFirstPage=_mark_page, onLaterPages=_mark_page)
+    document.build(story, onFirstPage=mark_page, onLaterPages=mark_page)
     return buffer.getvalue()
 
 

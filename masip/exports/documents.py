@@ -166,7 +166,8 @@ def _styles() -> _Styles:
     return _Styles(sheet["Title"], sheet["BodyText"], cell, head)
 
 
-def _mark_page(canvas: Canvas, document: SimpleDocTemplate) -> None:
+def mark_page(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    """The protective marking at the top and foot of a page, and its number."""
     width, height = document.pagesize
     canvas.saveState()
     canvas.setFont("Helvetica-Bold", 10)
@@ -217,7 +218,7 @@ def pdf_file(export: CaseExport, provenance: Provenance) -> IO[bytes]:
     story += [Paragraph(_text(line), styles.body) for line in provenance.lines()[2:]]
     story.append(Spacer(1, 4 * mm))
     story += list(_tables(export, styles))
-    document.build(story, onFirstPage=_mark_page, onLaterPages=_mark_page)
+    document.build(story, onFirstPage=mark_page, onLaterPages=mark_page)
     buffer.seek(0)
     return buffer
 
