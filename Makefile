@@ -83,11 +83,12 @@ check: lint ## What CI checks: lint, Django checks, migrations, access doc, test
 	$(MAKE) test
 
 clean: ## Remove the virtualenv, node_modules and var/ (the local database too)
-	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .coverage.* .ruff_cache .mypy_cache *.egg-info
+	rm -rf $(VENV) node_modules var test-results htmlcov .coverage .coverage.* .ruff_cache .mypy_cache *.egg-info build
+	rm -f masip/evidence/parsers/_whatsapp_scan.c masip/evidence/parsers/_whatsapp_scan.*.so
 	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
 
 # The virtualenv: Python 3.12, uv, then exactly the packages in the lock file.
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml setup.py masip/evidence/parsers/_whatsapp_scan.pyx
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
 	  python312=; \
 	  for candidate in $(PYTHON) python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \

@@ -156,13 +156,14 @@ def child_masip(path: str) -> dict[str, object]:
     from zoneinfo import ZoneInfo
 
     from masip.evidence.parsers.base import ParseReport
-    from masip.evidence.parsers.whatsapp import parse
+    from masip.evidence.parsers.whatsapp import parse_digested
 
     report = ParseReport()
     count = 0
     with open(path, "rb") as source:
-        for entry in parse(source, report=report, tz=ZoneInfo("Europe/London")):
-            entry.digest()
+        for _digest, _entry in parse_digested(
+            source, report=report, tz=ZoneInfo("Europe/London")
+        ):
             count += 1
     return {"count": count, "problems": report.problem_count}
 

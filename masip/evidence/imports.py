@@ -50,9 +50,11 @@ from masip.evidence.models import (
 )
 from masip.evidence.parsers.base import (
     AmbiguousDateOrder,
+    Digested,
     ParsedEntry,
     ParseError,
     ParseReport,
+    digested,
 )
 from masip.evidence.parsers.csv_log import ColumnMapping
 from masip.evidence.parsers.detect import HEAD, PARSERS, UNKNOWN, detect_format
@@ -238,8 +240,8 @@ def evidence_import_run(
             head = source.read(HEAD)
             source.seek(0)
             run.format = detect_format(head, run.evidence.original_name)
-            entries = _parse(run, source, head, report, tz or _zone())
-            _store(run, entries, source, report, batch_size)
+            pairs = _parse(run, source, head, report, tz or _zone())
+            _store(run, pairs, source, report, batch_size)
     except AmbiguousDateOrder as exc:
         _fail(run, str(exc), report, needs_date_order=True)
     except ParseError as exc:
@@ -296,13 +298,19 @@ def _parse(
     head: bytes,
     report: ParseReport,
     tz: ZoneInfo,
-) -> Iterator[ParsedEntry]:
+) -> Iterator[Digested]:
+    """The entries of the file, each with its digest first."""
     fmt = run.format
     if fmt == UNKNOWN or fmt not in PARSERS:
         raise ParseError(UNKNOWN_FORMAT)
     options: dict[str, Any] = {}
     if fmt.startswith("whatsapp"):
-        options["date_order"] = run.date_order or None
+        from masip.evidence.parsers.whatsapp import parse_digested
+
+        # Its compiled scanner digests each message as it reads it.
+        return parse_digested(
+            source, report=report, tz=tz, date_order=run.date_order or None
+        )
     elif fmt == "csv":
         from masip.evidence.parsers.csv_log import read_header, suggest_mapping
 
@@ -318,20 +326,20 @@ def _parse(
         options["mapping"] = mapping
         if run.date_order:
             options["dayfirst"] = run.date_order == "dmy"
-    return PARSERS[fmt](source, report=report, tz=tz, **options)
+    return digested(PARSERS[fmt](source, report=report, tz=tz, **options))
 
 
 def _store(
     run: EvidenceImport,
-    entries: Iterable[ParsedEntry],
+    pairs: Iterable[Digested],
     source: IO[bytes],
     report: ParseReport,
     batch_size: int,
 ) -> None:
     is_perpetrator = _Perpetrator(run.perpetrator_participant)
-    batch: list[ParsedEntry] = []
-    for entry in entries:
-        batch.append(entry)
+    batch: list[Digested] = []
+    for pair in pairs:
+        batch.append(pair)
         if len(batch) >= batch_size:
             _write_batch(run, batch, is_perpetrator, _progress(run, source), report)
             batch = []
@@ -399,14 +407,14 @@ def _added(run: EvidenceImport, digests: list[str]) -> int:
 
 def _write_batch(
     run: EvidenceImport,
-    batch: list[ParsedEntry],
+    batch: list[Digested],
     is_perpetrator: _Perpetrator,
     progress: int,
     report: ParseReport,
 ) -> None:
     unique: dict[str, ParsedEntry] = {}
-    for entry in batch:
-        unique.setdefault(entry.digest(), entry)
+    for digest, entry in batch:
+        unique.setdefault(digest, entry)
     with transaction.atomic():
         existing = _existing(run.case_id, list(unique))
         rows = [

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, BinaryIO
+from typing import IO
 
 from masip.evidence.parsers.base import ParseError
 
@@ -62,7 +62,7 @@ class Limits:
     ratio_floor: int = RATIO_FLOOR
 
 
-def is_zip(source: BinaryIO) -> bool:
+def is_zip(source: IO[bytes]) -> bool:
     """Whether the stream starts like a ZIP archive; the position is kept."""
     start = source.tell()
     head = source.read(4)
@@ -86,7 +86,7 @@ def unsafe_name_reason(name: str) -> str | None:
 class SafeZip:
     """A checked archive: every member's name and size has been vetted."""
 
-    def __init__(self, source: BinaryIO, limits: Limits | None = None) -> None:
+    def __init__(self, source: IO[bytes], limits: Limits | None = None) -> None:
         limits = limits or Limits()
         try:
             self._zip = zipfile.ZipFile(source)

@@ -193,6 +193,16 @@ class AmbiguousDateOrder(ParseError):
         )
 
 
+Digested = tuple[str, ParsedEntry]
+
+
+def digested(entries: Iterable[ParsedEntry]) -> Iterator[Digested]:
+    """Each entry with its digest first; a parser that computes digests as
+    it reads (the compiled WhatsApp scanner) gives such pairs itself."""
+    for entry in entries:
+        yield entry.digest(), entry
+
+
 def count(entries: Iterable[ParsedEntry], report: ParseReport) -> Iterator[ParsedEntry]:
     """Pass entries through, counting them and their senders in ``report``."""
     seen = report.participants

@@ -81,22 +81,35 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO, BinaryIO
+from types import ModuleType
+from typing import IO, cast
 from zoneinfo import ZoneInfo
 
 from masip.evidence.parsers.archive import ZIP_MAGIC, Limits, SafeZip, is_zip
 from masip.evidence.parsers.base import (
     AmbiguousDateOrder,
     Channel,
+    Digested,
     Direction,
     EntryKind,
     ParsedEntry,
     ParseError,
     ParseReport,
+    digested,
+    entry_digest,
 )
 
+compiled: ModuleType | None
+try:  # the compiled main pass (ADR 0025); the Python one below is the reference
+    from masip.evidence.parsers import _whatsapp_scan as compiled
+except ImportError:  # pragma: no cover - built by `make deps` on every machine
+    compiled = None
+
 FORMAT = "whatsapp"
+_Item = ParsedEntry | Digested  # what the main pass yields, as asked
 CHUNK = 4 * 1024 * 1024
+# How many entries the compiled scanner hands over at a time.
+BATCH = 512
 SAMPLE_BYTES = 256 * 1024
 # How many distinct header timestamps are remembered; exports are in time
 # order, so forgetting old ones costs nothing but a re-parse.
@@ -233,7 +246,7 @@ class Layout:
 
 
 def parse(
-    source: BinaryIO,
+    source: IO[bytes],
     *,
     report: ParseReport,
     tz: ZoneInfo,
@@ -247,22 +260,51 @@ def parse(
     the first entry if the file is not a WhatsApp export, the archive is
     refused, or the date order cannot be told (:class:`AmbiguousDateOrder`).
     """
-    if date_order is not None and date_order not in DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {DATE_ORDERS}, not {date_order!r}")
-    report.format = FORMAT
-    if is_zip(source):
-        return _parse_zip(source, report, tz, date_order, limits)
-    layout, order = _prepare(source, report, date_order)
-    return _entries(source, layout, order, tz, report)
+    items = _parse(source, report, tz, date_order, limits, digests=False)
+    return cast(Iterator[ParsedEntry], items)
 
 
-def _parse_zip(
-    source: BinaryIO,
+def parse_digested(
+    source: IO[bytes],
+    *,
+    report: ParseReport,
+    tz: ZoneInfo,
+    date_order: str | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Digested]:
+    """:func:`parse`, each entry with its digest first, as
+    :func:`~masip.evidence.parsers.base.digested` gives them; the compiled
+    scanner computes the digests as it reads."""
+    items = _parse(source, report, tz, date_order, limits, digests=True)
+    return cast(Iterator[Digested], items)
+
+
+def _parse(
+    source: IO[bytes],
     report: ParseReport,
     tz: ZoneInfo,
     date_order: str | None,
     limits: Limits | None,
-) -> Iterator[ParsedEntry]:
+    *,
+    digests: bool,
+) -> Iterator[_Item]:
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {DATE_ORDERS}, not {date_order!r}")
+    report.format = FORMAT
+    if is_zip(source):
+        return _parse_zip(source, report, tz, date_order, limits, digests)
+    layout, order = _prepare(source, report, date_order)
+    return _entries(source, layout, order, tz, report, digests)
+
+
+def _parse_zip(
+    source: IO[bytes],
+    report: ParseReport,
+    tz: ZoneInfo,
+    date_order: str | None,
+    limits: Limits | None,
+    digests: bool,
+) -> Iterator[_Item]:
     archive = SafeZip(source, limits)
     chat = _chat_member(archive.members)
     media = set(archive.members) - {chat}
@@ -272,7 +314,7 @@ def _parse_zip(
             raise ParseError(f"The chat {chat!r} is itself an archive; refused.")
     with archive.open(chat) as stream:
         layout, order = _prepare(stream, report, date_order)
-    return _zip_entries(archive, chat, media, layout, order, tz, report)
+    return _zip_entries(archive, chat, media, layout, order, tz, report, digests)
 
 
 def _zip_entries(
@@ -283,17 +325,19 @@ def _zip_entries(
     order: str,
     tz: ZoneInfo,
     report: ParseReport,
-) -> Iterator[ParsedEntry]:
+    digests: bool,
+) -> Iterator[_Item]:
     referenced: set[str] = set()
     missing: list[str] = []
     try:
         with archive.open(chat) as stream:
-            for entry in _entries(stream, layout, order, tz, report):
+            for item in _entries(stream, layout, order, tz, report, digests):
+                entry = cast(Digested, item)[1] if digests else cast(ParsedEntry, item)
                 for name in entry.attachments:
                     referenced.add(name)
                     if name not in media and len(missing) < 5:
                         missing.append(name)
-                yield entry
+                yield item
     finally:
         archive.close()
     if missing:
@@ -534,6 +578,19 @@ class _Clock:
         cache[stamp] = when
         return when
 
+    def offset(self, year: int, month: int, day: int) -> int | None:
+        """The UTC offset of a whole day in seconds; None if it changes."""
+        offsets = {
+            datetime(year, month, day, *hms, fold=fold, tzinfo=self.tz).utcoffset()
+            for hms in ((0, 0, 0), (23, 59, 59))
+            for fold in (0, 1)
+        }
+        if len(offsets) > 1:
+            return None
+        (offset,) = offsets
+        assert offset is not None
+        return offset.days * 86400 + offset.seconds
+
     def _day(self, date: bytes) -> _Day | None:
         m = _DATE.match(date)
         if m is None:
@@ -608,7 +665,82 @@ class _Clock:
             )
 
 
-def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
+def _entries(
+    source: IO[bytes],
+    layout: Layout,
+    order: str,
+    tz: ZoneInfo,
+    report: ParseReport,
+    digests: bool,
+) -> Iterator[_Item]:
+    if compiled is not None and compiled.supports(layout):
+        return _compiled_entries(source, layout, order, tz, report, digests)
+    entries = _python_entries(source, layout, order, tz, report)
+    return digested(entries) if digests else entries
+
+
+def _compiled_entries(
+    source: IO[bytes],
+    layout: Layout,
+    order: str,
+    tz: ZoneInfo,
+    report: ParseReport,
+    digests: bool,
+) -> Iterator[_Item]:
+    """The main pass in compiled code; gives what ``_python_entries`` gives."""
+    assert compiled is not None
+    pending, line, offset, eof = _skip_preamble(
+        source, layout.message_pattern(), report
+    )
+    suspect = layout.suspect_pattern()
+    clock = _Clock(order, tz, report)
+    scanner = compiled.Scanner(
+        layout,
+        order,
+        tz,
+        clock=clock,
+        day_offset=clock.offset,
+        suspect=suspect,
+        report_suspects=lambda body, at: _report_suspects(body, suspect, at, report),
+        report_impossible=lambda raw, at, off, nxt: _report_impossible(
+            raw, at, off, nxt, report
+        ),
+        attachments_of=_attachments,
+        report=report,
+        markers=MARKERS,
+        kinds=(
+            Channel.WHATSAPP,
+            EntryKind.MESSAGE,
+            EntryKind.SYSTEM,
+            Direction.UNKNOWN,
+        ),
+        digests=digests,
+        entry_digest=entry_digest,
+        line=line,
+        offset=offset,
+    )
+    read, scan = source.read, scanner.scan
+    while True:
+        if eof:
+            buf = pending
+        elif chunk := read(CHUNK):
+            buf = pending + chunk
+        else:
+            buf, eof = pending, True
+        # The line break that ends the file belongs to no message.
+        end = len(buf) - buf.endswith(b"\n") if eof else max(buf.rfind(b"\n"), 0)
+        start, more = 0, True
+        while more:  # a batch at a time: fewer live objects, less for the GC
+            batch, start, more = scan(buf, start, end, eof, BATCH)
+            yield from batch
+        if eof:
+            break
+        pending = buf[start:]
+    report.items_read += scanner.items
+    _note_undecodable(scanner.undecodable, report)
+
+
+def _python_entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
     source: IO[bytes],
     layout: Layout,
     order: str,
@@ -716,6 +848,10 @@ def _entries(  # noqa: C901 - one hot loop, kept flat on purpose for speed
         if eof:
             break
     report.items_read += items
+    _note_undecodable(undecodable, report)
+
+
+def _note_undecodable(undecodable: list[int], report: ParseReport) -> None:
     if undecodable:
         shown = ", ".join(str(n) for n in undecodable[:5])
         report.note(
