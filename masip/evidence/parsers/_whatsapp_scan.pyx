@@ -25,6 +25,7 @@ scanned; the buffer is a ``bytes`` object that stays alive for the scan.
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.datetime cimport datetime_new, import_datetime
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memchr, memcmp, memcpy
 
@@ -58,8 +59,39 @@ cdef extern from *:
     static const void *masip_memmem(const void *h, size_t hn, const void *n, size_t nn) {
         return memmem(h, hn, n, nn);
     }
+
+    /* An instance of a tuple subclass (a named tuple) holding ``items``: what
+       tuple.__new__(type, items) does on CPython 3.12 and 3.13
+       (tuple_subtype_new), without first building a plain tuple to copy.
+       Other versions take the documented way. */
+    static PyObject *masip_subtuple(PyTypeObject *type, PyObject **items, Py_ssize_t n) {
+    #if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030E0000
+        PyObject *obj = type->tp_alloc(type, n);
+        if (obj == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_INCREF(items[i]);
+            PyTuple_SET_ITEM(obj, i, items[i]);
+        }
+        if (!PyObject_GC_IsTracked(obj)) PyObject_GC_Track(obj);
+        return obj;
+    #else
+        PyObject *plain = PyTuple_New(n);
+        if (plain == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_INCREF(items[i]);
+            PyTuple_SET_ITEM(plain, i, items[i]);
+        }
+        PyObject *args = PyTuple_Pack(1, plain);
+        Py_DECREF(plain);
+        if (args == NULL) return NULL;
+        PyObject *obj = PyTuple_Type.tp_new(type, args, NULL);
+        Py_DECREF(args);
+        return obj;
+    #endif
+    }
     """
     const void *masip_memmem(const void *h, size_t hn, const void *n, size_t nn)
+    object masip_subtuple(type t, PyObject **items, Py_ssize_t n)
 
 
 cdef enum:
@@ -161,7 +193,7 @@ cdef class Scanner:
     cdef object repeats  # a dict, or None while the lists are short
     # Senders seen lately: raw bytes and the name decoded from them.
     cdef list sender_bytes, sender_names
-    cdef Py_ssize_t marker_bytes
+    cdef unsigned long long marker_lengths  # bit n: a marker is n bytes long
     cdef bint digests
     cdef object entry_digest
     # The last timestamp read, and the last day.
@@ -229,7 +261,11 @@ cdef class Scanner:
         self.current = None
         self.rep_senders, self.rep_texts, self.repeats = [], [], None
         self.sender_bytes, self.sender_names = [], []
-        self.marker_bytes = max(len(text.encode()) for text in markers)
+        self.marker_lengths = 0
+        for text in markers:
+            if len(text.encode()) >= 64:
+                raise ValueError("markers are short")
+            self.marker_lengths |= 1 << len(text.encode())
         self.digests = digests
         self.entry_digest = entry_digest
         self.last_stamp_len = -1
@@ -592,7 +628,7 @@ cdef class Scanner:
             kind = self.system
         else:
             kind = self.message
-            if body_len <= self.marker_bytes:
+            if body_len < 64 and self.marker_lengths >> body_len & 1:
                 kind = self.markers.get(text, kind)
             if kind is self.message:
                 if masip_memmem(s + body_start, body_len, b"attached", 8) != NULL:
@@ -604,10 +640,14 @@ cdef class Scanner:
         participants = self.participants
         participants[sender] = participants.get(sender, 0) + 1
         self.items += 1
-        entry = tuple.__new__(ParsedEntry, (
-            when, self.whatsapp, kind, sender, text, self.empty, attachments,
-            self.unknown, None, at_line, at_offset, occurrence,
-        ))
+        cdef object line_number = at_line, byte_offset = at_offset, count = occurrence
+        cdef PyObject *items[12]
+        items[0], items[1], items[2] = <PyObject *>when, <PyObject *>self.whatsapp, <PyObject *>kind
+        items[3], items[4], items[5] = <PyObject *>sender, <PyObject *>text, <PyObject *>self.empty
+        items[6], items[7], items[8] = <PyObject *>attachments, <PyObject *>self.unknown, <PyObject *>None
+        items[9], items[10] = <PyObject *>line_number, <PyObject *>byte_offset
+        items[11] = <PyObject *>count
+        entry = masip_subtuple(ParsedEntry, items, 12)
         if not self.digests:
             out.append(entry)
         elif utc_ok and not escaped and not attachments:
@@ -658,6 +698,66 @@ cdef class Scanner:
                 key = (senders[i], texts[i])
                 self.repeats[key] = self.repeats.get(key, 0) + 1
         return count
+
+
+def proof_lines(bytes buf, Py_ssize_t start, Py_ssize_t end, bint bracket, bytes dsep,
+                int wanted):
+    """For the pre-pass, among the lines after the line breaks in
+    ``buf[start:end]``: whether one starts with U+200E or U+200F (``wanted``
+    bit 1), the first line break before a line whose date could prove day
+    first (bit 2: its first field has two digits and is over 12) and the
+    first before one that could prove month first (bit 4: its second field
+    is), each -1 if none. Stops once it has found what was wanted.
+    ``Layout.proof_patterns`` decides; this only finds where to ask it, as a
+    match there needs what is checked here."""
+    cdef const unsigned char *s = <const unsigned char *>PyBytes_AS_STRING(buf)
+    cdef Py_ssize_t n = end, i = start, j, k, first, second
+    cdef Py_ssize_t day_first = -1, month_first = -1
+    cdef bint marks = False
+    cdef unsigned char sep = dsep[0]
+    cdef const unsigned char *p
+    if n > PyBytes_GET_SIZE(buf) or start < 0:
+        raise ValueError("start or end outside the buffer")
+    while i < n:
+        p = <const unsigned char *>memchr(s + i, 10, n - i)
+        if p == NULL:
+            break
+        i = p - s
+        j = i + 1
+        if j + 3 <= n and s[j] == 0xE2 and s[j + 1] == 0x80 and (
+            s[j + 2] == 0x8E or s[j + 2] == 0x8F
+        ):
+            marks = True
+            while j + 3 <= n and s[j] == 0xE2 and s[j + 1] == 0x80 and (
+                s[j + 2] == 0x8E or s[j + 2] == 0x8F
+            ):
+                j += 3
+        if bracket and j < n and s[j] == 91:
+            j += 1
+        k = _digits(s, j, n)
+        if 1 <= k <= 2 and j + k < n and s[j + k] == sep:
+            first = _field(s, j, k)
+            j += k + 1
+            k = _digits(s, j, n)
+            if 1 <= k <= 2 and j + k < n and s[j + k] == sep:
+                second = _field(s, j, k)
+                if day_first < 0 and first >= 13 and wanted & 2:
+                    day_first = i
+                if month_first < 0 and second >= 13 and wanted & 4:
+                    month_first = i
+        if (marks or not wanted & 1) and (day_first >= 0 or not wanted & 2) and (
+            month_first >= 0 or not wanted & 4
+        ):
+            break
+        i += 1
+    return marks, day_first, month_first
+
+
+cdef inline long _field(const unsigned char *s, Py_ssize_t j, Py_ssize_t k) noexcept nogil:
+    """A date field of ``k`` digits; only two-digit ones can prove an order."""
+    if k != 2:
+        return 0
+    return (s[j] - 48) * 10 + (s[j + 1] - 48)
 
 
 def supports(layout) -> bool:

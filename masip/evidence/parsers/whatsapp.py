@@ -81,6 +81,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from types import ModuleType
 from typing import IO, cast
 from zoneinfo import ZoneInfo
@@ -474,14 +475,50 @@ def _scan(
     proofs: dict[str, bytes] = {}
     marks = False
     for buf, end in _line_chunks(source):
-        if not marks:
-            marks = b"\n\xe2\x80\x8e" in buf or b"\n\xe2\x80\x8f" in buf
-        for order, pattern in patterns.items():
-            if order not in proofs and (m := pattern.search(buf, 0, end)):
-                proofs[order] = m[0]
+        if compiled is not None:
+            marks = _proofs_compiled(buf, end, layout, patterns, proofs, marks)
+        else:
+            if not marks:
+                marks = b"\n\xe2\x80\x8e" in buf or b"\n\xe2\x80\x8f" in buf
+            for order, pattern in patterns.items():
+                if order not in proofs and (m := pattern.search(buf, 0, end)):
+                    proofs[order] = m[0]
         if marks and len(proofs) == len(patterns):
             break
     return marks, proofs
+
+
+_WANT_MARKS, _WANT = 1, {"dmy": 2, "mdy": 4}
+
+
+def _proofs_compiled(
+    buf: bytes,
+    end: int,
+    layout: Layout,
+    patterns: dict[str, re.Pattern[bytes]],
+    proofs: dict[str, bytes],
+    marks: bool,
+) -> bool:
+    """``_scan``'s work on one piece, the lines found by compiled code and
+    only its candidates tried with the patterns; adds to ``proofs`` and
+    returns whether marks were seen."""
+    assert compiled is not None
+    lines = partial(compiled.proof_lines, buf, end=end, bracket=layout.bracket)
+    wanted = (0 if marks else _WANT_MARKS) | sum(
+        _WANT[order] for order in patterns if order not in proofs
+    )
+    if not wanted:
+        return marks
+    seen, *firsts = lines(0, dsep=layout.date_sep, wanted=wanted)
+    for order, at in zip(_WANT, firsts, strict=True):
+        pattern = patterns.get(order)
+        while pattern is not None and order not in proofs and at >= 0:
+            if m := pattern.match(buf, at, end):
+                proofs[order] = m[0]
+            else:
+                found = lines(at + 1, dsep=layout.date_sep, wanted=_WANT[order])
+                at = found[1 if order == "dmy" else 2]
+    return marks or seen
 
 
 def _outvote(

@@ -251,3 +251,41 @@ def test_layouts_the_compiled_matcher_cannot_follow_go_to_python():
 
 def vars_of(layout):
     return {name: getattr(layout, name) for name in layout.__dataclass_fields__}
+
+
+# Bytes that are mostly not an export: headers cut short anywhere, stray
+# marks, digits and separators, lone line breaks. Both scanners must agree
+# (the compiled one reads the buffer by pointer; a read past the end would
+# show here as a difference or a crash).
+FRAGMENTS = [
+    b"12/02/2024, 21:04 - ",
+    b"[12/02/2024, 21:04:33] ",
+    b"2/12/24, 9:04\xe2\x80\xafPM - ",
+    b"12.2.2024 klo 21.04 - ",
+    b"Ama: ",
+    b"\xe2\x80\x8e",
+    b"\xe2\x80",
+    b"\n",
+    b"\r\n",
+    b"13/",
+    b"31/12/",
+    b"9",
+    b":",
+    b" - ",
+    b"]",
+    b"\xc2",
+    b"\xff",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.binary(max_size=6))),
+    chunk=st.sampled_from([None, 7, 64]),
+)
+def test_garbage_reads_the_same_both_ways(parts, chunk):
+    data = b"12/02/2024, 21:04 - Ama: start\n" + b"".join(parts)
+
+    compiled, python = read_both_ways(data, chunk=chunk, date_order="dmy")
+
+    assert_same(compiled, python)
