@@ -332,3 +332,40 @@ def evidence_verify_all(
         else:
             report.intact += 1
     return report
+
+
+def evidence_storage_keys(case: Case) -> set[str]:
+    """Every stored object the case's evidence uses: originals and display
+    copies. Read before a case is destroyed, to sweep them after."""
+    keys: set[str] = set()
+    for original, display in EvidenceItem.objects.filter(case=case).values_list(
+        "storage_key", "display_storage_key"
+    ):
+        keys.add(original)
+        if display:
+            keys.add(display)
+    return keys
+
+
+def evidence_sweep(keys: Iterable[str], *, store: EvidenceStore | None = None) -> int:
+    """Delete the stored objects among ``keys`` that no evidence item refers
+    to any more (objects are shared by content: the same file on another case
+    keeps its object). Returns how many were deleted."""
+    keys = set(keys)
+    if not keys:
+        return 0
+    store = store or evidence_store()
+    referenced = set(
+        EvidenceItem.objects.filter(storage_key__in=keys).values_list(
+            "storage_key", flat=True
+        )
+    ) | set(
+        EvidenceItem.objects.filter(display_storage_key__in=keys).values_list(
+            "display_storage_key", flat=True
+        )
+    )
+    gone = 0
+    for key in sorted(keys - referenced):
+        store.delete(key)
+        gone += 1
+    return gone

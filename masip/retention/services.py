@@ -8,6 +8,7 @@ on a stale view of the case (``StaleEditError``).
 
 import datetime as dt
 from collections import Counter
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,6 +21,7 @@ from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case, CaseStatus
 from masip.core.errors import DomainError, StaleEditError
+from masip.evidence.services import evidence_storage_keys, evidence_sweep
 from masip.people.models import Person
 from masip.retention import schedule
 from masip.retention.models import (
@@ -254,6 +256,8 @@ def _inventory(case: Case, people: list[int]) -> dict[str, int]:
             "shares": case.shares.count(),
             "status_changes": case.status_changes.count(),
             "risk_changes": case.risk_changes.count(),
+            "evidence_items": case.evidence_items.count(),
+            "timeline_entries": case.timeline_entries.count(),
             "people": len(people),
         }
     )
@@ -302,6 +306,10 @@ def retention_dispose(
         case_reference=locked.reference,
         changed_fields=sorted(record.destroyed),
     )
+    stored = evidence_storage_keys(locked)
     locked.delete()
     Person.objects.filter(Q(pk__in=people)).delete()
+    # The sealed evidence files go once the rows that name them are gone for
+    # good; a file another case also holds stays.
+    transaction.on_commit(partial(evidence_sweep, stored))
     return record

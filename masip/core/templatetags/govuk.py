@@ -39,3 +39,9 @@ def yes_no(value: object) -> str:
 @register.filter
 def get_item(mapping: Mapping[str, object] | None, key: str) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def words(name: str) -> str:
+    """An identifier as words for a label: ``"risk_changes"`` -> ``"Risk changes"``."""
+    return str(name).replace("_", " ").capitalize()

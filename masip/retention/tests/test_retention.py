@@ -29,6 +29,7 @@ from masip.cases.models import (
     RiskLevelChange,
 )
 from masip.cases.tests.factories import CaseFactory, CaseParticipantFactory
+from masip.evidence.tests.vault_helpers import PDF, jpeg_with_gps, upload
 from masip.incidents.models import Incident
 from masip.people.models import Address, Person
 from masip.retention.models import (
@@ -326,6 +327,28 @@ def test_disposal_destroys_the_case_and_keeps_the_record_and_audit(
     assert events.filter(event_type="case.disposed").exists()
     assert events.filter(event_type="retention.reviewed").exists()
     assert chain_verify().ok
+
+
+def test_disposal_deletes_the_cases_evidence_files_but_not_shared_ones(
+    cast, client_for, second_manager, evidence_root, django_capture_on_commit_callbacks
+):
+    _close(cast.case, years_ago=7)
+    own = upload(cast.lead_worker, cast.case, PDF, name="letter.pdf")
+    photo = upload(cast.lead_worker, cast.case, jpeg_with_gps(), name="photo.jpg")
+    elsewhere = CaseFactory(lead_agency=cast.police_a, created_by=cast.lead_worker)
+    shared = upload(cast.lead_worker, elsewhere, jpeg_with_gps(), name="same.jpg")
+    _decide(client_for("lead_manager"), cast.case, "disposal_proposed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(_signed_in(second_manager), cast.case, "confirm_disposal")
+
+    assert not (evidence_root / own.storage_key).exists()
+    assert (evidence_root / photo.storage_key).exists()  # the other case's too
+    assert (evidence_root / shared.display_storage_key).exists()
+    record = DisposalRecord.objects.get(case_reference=cast.case.reference)
+    assert record.destroyed["evidence_items"] == 2
+    page = client_for("lead_manager").get(reverse("retention:disposals"))
+    assert "Evidence items: 2" in page.content.decode()
 
 
 def test_disposals_page_lists_the_stub_for_the_lead_agency_only(
