@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "masip.exports",
     "masip.api",
     "masip.evidence",
+    "masip.risk",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,10 @@ STORAGES: dict[str, dict[str, Any]] = {
 # an S3-compatible bucket through django-storages, e.g.
 # MASIP_EVIDENCE_STORAGE=storages.backends.s3.S3Storage and
 # MASIP_EVIDENCE_STORAGE_OPTIONS='{"bucket_name": "masip-evidence"}'.
+# Risk instruments (docs/risk.md): a deployment's own instrument files beside
+# the built-in ones, and the folder holding the wording of licensed ones.
+MASIP_INSTRUMENT_DIR = env_str("MASIP_INSTRUMENT_DIR", "") or None
+MASIP_INSTRUMENT_WORDING_DIR = env_str("MASIP_INSTRUMENT_WORDING_DIR", "") or None
 MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
 _EVIDENCE_BACKEND = env_str(
