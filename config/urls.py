@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<str:reference>/people/", include("masip.people.urls")),
     path("cases/<str:reference>/incidents/", include("masip.incidents.urls")),
     path("cases/<str:reference>/evidence/", include("masip.evidence.urls")),
+    path("cases/<str:reference>/assessments/", include("masip.risk.urls")),
     path("reports/", include("masip.reporting.urls")),
     path("audit/", include("masip.audit.urls")),
     path("retention/", include("masip.retention.urls")),

@@ -46,6 +46,11 @@ class Permission(StrEnum):
     EVIDENCE_VIEW = "evidence_view"
     EVIDENCE_UPLOAD = "evidence_upload"
     EVIDENCE_DOWNLOAD = "evidence_download"
+    # Risk (issue 5): the case's risk picture and assessments (answers held in
+    # a compartment need it too, unless the reader's agency recorded them);
+    # recording a new assessment.
+    RISK_VIEW = "risk_view"
+    RISK_ASSESS = "risk_assess"
 
 
 class Scope(StrEnum):

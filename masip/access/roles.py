@@ -70,6 +70,8 @@ _CASEWORK = frozenset(
         P.EVIDENCE_VIEW,
         P.EVIDENCE_UPLOAD,
         P.EVIDENCE_DOWNLOAD,
+        P.RISK_VIEW,
+        P.RISK_ASSESS,
     }
 )
 _ALL_COMPARTMENTS = frozenset(Compartment)
@@ -126,9 +128,9 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.HELPLINE_ADVISER,
             description=(
-                "Takes calls on the national helpline and refers cases with "
-                "consent; sees only the referrals they made, without the sealed "
-                "compartments."
+                "Takes calls on the national helpline, screens risk and refers "
+                "cases with consent; sees only the referrals they made, without "
+                "the sealed compartments."
             ),
             scope=Scope.OWN_REFERRALS,
             permissions=frozenset(
@@ -139,6 +141,8 @@ ROLES: dict[RoleName, Role] = {
                     P.PERSON_ADD,
                     P.INCIDENT_VIEW,
                     P.INCIDENT_RECORD,
+                    P.RISK_VIEW,
+                    P.RISK_ASSESS,
                 }
             ),
         ),
@@ -146,13 +150,19 @@ ROLES: dict[RoleName, Role] = {
             name=RoleName.PANEL_COORDINATOR,
             description=(
                 "Runs the multi-agency panels for a site: reads the cases led in "
-                "that site to prepare agendas, without sealed compartments; must "
-                "state a purpose before opening a case; may print the case list "
-                "as a PDF for a panel pack."
+                "that site to prepare agendas, and their risk pictures, without "
+                "sealed compartments; must state a purpose before opening a "
+                "case; may print the case list as a PDF for a panel pack."
             ),
             scope=Scope.SITE,
             permissions=frozenset(
-                {P.CASE_VIEW, P.PERSON_VIEW, P.INCIDENT_VIEW, P.EXPORT_PDF}
+                {
+                    P.CASE_VIEW,
+                    P.PERSON_VIEW,
+                    P.INCIDENT_VIEW,
+                    P.RISK_VIEW,
+                    P.EXPORT_PDF,
+                }
             ),
             requires_purpose=True,
         ),

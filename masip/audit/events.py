@@ -155,3 +155,9 @@ class EventType(models.TextChoices):
         "evidence.conduct_viewed",
         "Viewed the course-of-conduct figures of the evidence",
     )
+    RISK_ASSESSED = "risk.assessed", "Recorded a risk assessment"
+    RISK_ASSESSMENT_VIEWED = (
+        "risk.assessment_viewed",
+        "Viewed the answers of a risk assessment",
+    )
+    RISK_PICTURE_VIEWED = "risk.picture_viewed", "Viewed the case's risk picture"

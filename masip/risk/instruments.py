@@ -99,6 +99,7 @@ class Instrument:
     items: tuple[Item, ...]
     summary: str = ""
     repeatable: bool = True
+    compartment: str | None = None  # "health": answers sealed in that compartment
     override_allowed: bool = False
     rationale_min_chars: int = 20
     path: str = ""
@@ -329,6 +330,7 @@ def _build(data: dict[str, Any], path: Path) -> Instrument:
         kind=data["kind"],
         perspective=data["perspective"],
         repeatable=data.get("repeatable", True),
+        compartment=data.get("compartment"),
         source=data["source"],
         licence_status=data["licence"]["status"],
         licence_note=data["licence"]["note"],

@@ -92,6 +92,8 @@ def _fill(route: str, cast: Cast) -> str:
         "<uuid:public_id>": str(_public_id_for(route, cast)),
         # Subject access items: the disclosure tests below fill a real request.
         "<int:item_id>": "1",
+        # Risk forms: the built-in screen.
+        "<slug:code>": "masip-stalking-screen",
     }
     if "<int:pk>" in route:
         if route.startswith("alerts/"):
@@ -126,7 +128,31 @@ def _public_id_for(route: str, cast: Cast):
         return cast.incident.public_id
     if "evidence/" in route:
         return _evidence_item(cast).public_id
+    if "assessments/" in route:
+        return _assessment(cast).public_id
     return cast.victim.public_id
+
+
+def _assessment(cast: Cast):
+    """A check-in on the cast's case, recorded once."""
+    from masip.people.tests.factories import actor_for
+    from masip.risk.instruments import registry
+    from masip.risk.models import Assessment
+    from masip.risk.services import assessment_record
+
+    found = Assessment.objects.filter(case=cast.case).first()
+    answers = {
+        "feeling_safe": 2,
+        "feeling_supported": 3,
+        "feeling_listened_to": 3,
+        "fear": 8,
+    }
+    return found or assessment_record(
+        actor=actor_for(cast.lead_worker),
+        case=cast.case,
+        instrument=registry().get("victim-check-in"),
+        answers=answers,
+    )
 
 
 def _evidence_item(cast: Cast):

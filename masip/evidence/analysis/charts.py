@@ -45,7 +45,7 @@ def hour_weekday_table(matrix: Sequence[Sequence[int]]) -> Table:
     )
 
 
-def _svg(
+def svg_document(
     ident: str, width: int, height: int, title: str, desc: str, body: list[str]
 ) -> str:
     ident = escape(ident)
@@ -69,7 +69,7 @@ def daily_volume_svg(
     top = max((d.count for d in daily), default=0)
     title = "Contacts from the perpetrator each day"
     if not daily:
-        return _svg(ident, width, height, title, "No days to show.", [])
+        return svg_document(ident, width, height, title, "No days to show.", [])
     desc = (
         f"{len(daily)} days from {w.day(daily[0].day)} to {w.day(daily[-1].day)}; "
         f"the most on one day was {w.number(top)}."
@@ -94,7 +94,7 @@ def daily_volume_svg(
         f'<text class="masip-chart__label" x="{width}" y="{height - 4}" '
         f'text-anchor="end">{escape(w.day(daily[-1].day))}</text>'
     )
-    return _svg(ident, width, height, title, desc, body)
+    return svg_document(ident, width, height, title, desc, body)
 
 
 def hour_weekday_svg(
@@ -126,4 +126,4 @@ def hour_weekday_svg(
         f"and hour of the day (columns, local time); darker is more, up to "
         f"{w.number(top)} in one hour of one weekday."
     )
-    return _svg(ident, width, height, "When contact was made", desc, body)
+    return svg_document(ident, width, height, "When contact was made", desc, body)
