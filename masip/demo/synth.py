@@ -41,6 +41,7 @@ from masip.people.models import (
     PersonIdentifier,
     SafeContactPreference,
 )
+from masip.risk.models import Assessment
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,6 +62,7 @@ WRITE_ORDER: tuple[type[models.Model], ...] = (
     RiskLevelChange,
     CaseNote,
     Notification,
+    Assessment,
 )
 BATCH_SIZE = 5000
 

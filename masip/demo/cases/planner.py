@@ -16,6 +16,7 @@ from masip.demo.cases._base import Draft
 from masip.demo.cases.history import HistoryPlanner
 from masip.demo.cases.incidents import IncidentPlanner
 from masip.demo.cases.people import PeoplePlanner
+from masip.demo.cases.risk import RiskPlanner
 from masip.demo.structure import Structure
 from masip.demo.synth import (
     LEAD_WEIGHTS,
@@ -34,7 +35,7 @@ from masip.demo.synth import (
 from masip.people.models import Person
 
 
-class DemoCases(PeoplePlanner, HistoryPlanner, IncidentPlanner):
+class DemoCases(PeoplePlanner, HistoryPlanner, IncidentPlanner, RiskPlanner):
     """Plans the demo cases from a fixed seed and adds their rows to a batch."""
 
     def __init__(
@@ -98,6 +99,7 @@ class DemoCases(PeoplePlanner, HistoryPlanner, IncidentPlanner):
         self._sharing(draft)
         self._incidents(draft)
         self._notes(draft)
+        self._assessments(draft)
         return draft
 
     def _lead_worker(self, lead: Agency) -> User:
