@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("masip.reporting.urls")),
     path("audit/", include("masip.audit.urls")),
     path("retention/", include("masip.retention.urls")),
+    path("risk/", include("masip.risk.global_urls")),
     path("alerts/", include("masip.alerts.urls")),
     path("account/conflicts/", include("masip.accounts.conflict_urls")),
     path("subject-access/", include("masip.disclosure.urls")),

@@ -502,6 +502,10 @@ class Access:
             items.append({"label": "Audit trail", "href": reverse("audit:event-list")})
         if self.has(Permission.MEMBERSHIP_MANAGE):
             items.append({"label": "Staff", "href": reverse("accounts:staff-list")})
+        if self.has(Permission.RISK_ASSESS):
+            items.append(
+                {"label": "Risk reviews due", "href": reverse("risk-global:overdue")}
+            )
         if self.has(Permission.RETENTION_REVIEW):
             items.append({"label": "Retention", "href": reverse("retention:queue")})
         items.append(

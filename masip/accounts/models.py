@@ -184,6 +184,7 @@ class Notification(models.Model):
         STAFF_INVOLVED = "staff_involved", "Case involving your agency's staff"
         SECURITY_ALERT = "security_alert", "Security alert"
         SIGN_IN_METHODS = "sign_in_methods", "Your sign-in methods changed"
+        RISK_HIGH = "risk_high", "A case your agency leads was rated high risk"
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"

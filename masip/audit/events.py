@@ -161,3 +161,5 @@ class EventType(models.TextChoices):
         "Viewed the answers of a risk assessment",
     )
     RISK_PICTURE_VIEWED = "risk.picture_viewed", "Viewed the case's risk picture"
+    RISK_REVIEW_FLAGGED = "risk.review_flagged", "Marked a case for a risk review"
+    RISK_PANEL_QUEUED = "risk.panel_queued", "Queued a case for the next panel"

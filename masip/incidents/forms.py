@@ -16,7 +16,7 @@ from masip.core.forms import (
     VersionField,
     form_field,
 )
-from masip.incidents.models import Behaviour, TimePrecision
+from masip.incidents.models import Behaviour, Escalation, TimePrecision
 from masip.incidents.selectors import END_OF_DAY, LONDON, START_OF_DAY, local_parts
 from masip.people.forms import confidentiality_field, offer_confidentiality
 from masip.people.models import Channel
@@ -71,6 +71,15 @@ class IncidentForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
         error_messages={"required": "Select at least one way it happened."},
+    )
+    escalations = forms.MultipleChoiceField(
+        label="Did it include any of these?",
+        choices=Escalation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=(
+            "Select all that apply. Any of them marks the case for a risk review."
+        ),
     )
     location = forms.CharField(
         label="Where did it happen?",
@@ -183,6 +192,7 @@ class IncidentForm(GovukForm):
             "time_precision": data["time_precision"],
             "behaviours": data["behaviours"],
             "channels": data["channels"],
+            "escalations": data["escalations"],
             "narrative": data["narrative"],
             "impact": data["impact"],
             "reported_to_police": data["reported_to_police"],

@@ -32,6 +32,18 @@ class Behaviour(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Escalation(models.TextChoices):
+    """What makes an incident a reason to look at the risk again (docs/risk.md):
+    threats, violence, weapons and breaches of orders or conditions."""
+
+    THREAT_VIOLENCE = "threat_violence", "A threat of violence"
+    THREAT_KILL = "threat_kill", "A threat to kill"
+    VIOLENCE = "violence", "Physical violence"
+    SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence or a sexual threat"
+    WEAPON = "weapon", "A weapon used, shown or mentioned"
+    BREACH = "breach", "A breach of an order, bail or licence condition"
+
+
 class TimePrecision(models.TextChoices):
     EXACT = "exact", "Exact date and time"
     APPROXIMATE = "approximate", "Approximate"
@@ -50,6 +62,8 @@ class Incident(VersionedModel):
     )
     behaviours = models.JSONField(default=list)
     channels = models.JSONField(default=list)
+    # Any of these marks the case for a risk review (masip/risk/triggers.py).
+    escalations = models.JSONField(default=list, blank=True)
     # Often the victim's home or workplace: sealed at rest, bound to public_id.
     location = EncryptedTextField(max_length=300, blank=True, seal_field="public_id")
     location_confidentiality = models.CharField(
@@ -96,6 +110,11 @@ class Incident(VersionedModel):
     def behaviour_labels(self) -> list[str]:
         return [
             str(Behaviour(b).label) for b in self.behaviours if b in Behaviour.values
+        ]
+
+    def escalation_labels(self) -> list[str]:
+        return [
+            str(Escalation(e).label) for e in self.escalations if e in Escalation.values
         ]
 
     def channel_labels(self) -> list[str]:

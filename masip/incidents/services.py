@@ -12,8 +12,9 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.core.errors import DomainError
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
-from masip.incidents.models import Behaviour, Incident, TimePrecision
+from masip.incidents.models import Behaviour, Escalation, Incident, TimePrecision
 from masip.people.models import Channel, Confidentiality
+from masip.risk.triggers import incident_recorded
 
 INCIDENT_EDITABLE_FIELDS = (
     "occurred_at",
@@ -21,6 +22,7 @@ INCIDENT_EDITABLE_FIELDS = (
     "time_precision",
     "behaviours",
     "channels",
+    "escalations",
     "location",
     "location_confidentiality",
     "narrative",
@@ -42,6 +44,9 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
         raise DomainError("The end must be after the start.")
     values["behaviours"] = _codes(values["behaviours"], Behaviour.values, "behaviour")
     values["channels"] = _codes(values["channels"], Channel.values, "channel")
+    values["escalations"] = _codes(
+        values.get("escalations", ()), Escalation.values, "escalation", required=False
+    )
     if not str(values.get("narrative", "")).strip():
         raise DomainError("Enter what happened.")
     if values.get("reported_to_police"):
@@ -56,9 +61,11 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _codes(values: Iterable[str], allowed: list[str], noun: str) -> list[str]:
+def _codes(
+    values: Iterable[str], allowed: list[str], noun: str, *, required: bool = True
+) -> list[str]:
     chosen = set(values)
-    if not chosen:
+    if not chosen and required:
         raise DomainError(f"Select at least one {noun}.")
     if chosen - set(allowed):
         raise DomainError(f"Unknown {noun}.")
@@ -92,6 +99,7 @@ def incident_record(
     behaviours: Iterable[str],
     channels: Iterable[str],
     narrative: str,
+    escalations: Iterable[str] = (),
     time_precision: str = TimePrecision.EXACT,
     occurred_until: dt.datetime | None = None,
     location: str = "",
@@ -108,6 +116,7 @@ def incident_record(
             "time_precision": time_precision,
             "behaviours": behaviours,
             "channels": channels,
+            "escalations": escalations,
             "location": location,
             "location_confidentiality": location_confidentiality,
             "narrative": narrative,
@@ -123,6 +132,7 @@ def incident_record(
         **values,
     )
     _audit(EventType.INCIDENT_RECORDED, actor=actor, case=case, incident=incident)
+    incident_recorded(case=case, incident=incident)
     return incident
 
 
@@ -158,4 +168,6 @@ def incident_update(
             incident=locked,
             changed_fields=changed,
         )
+        if "escalations" in changed:
+            incident_recorded(case=case, incident=locked)
     return locked

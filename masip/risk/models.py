@@ -87,3 +87,85 @@ class Assessment(models.Model):
     @result.setter
     def result(self, value: dict[str, Any]) -> None:
         self.result_sealed = json.dumps(value, sort_keys=True)
+
+
+class ReviewFlag(models.Model):
+    """Something that happened on the case calls for its risk to be looked
+    at again: an incident with threats, violence or a breach, or a surge in
+    contact. A new assessment with a level clears the case's open flags."""
+
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", "An incident with threats, violence or a breach"
+        SURGE = "surge", "A surge in contact"
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="risk_flags"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Plain words, with no names or places: "An incident on 3 March 2026
+    # included a threat to kill."
+    reason = models.CharField(max_length=300)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["case", "cleared_at"])]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class RiskSchedule(models.Model):
+    """When the case's risk should next be assessed (docs/risk.md): set by
+    each assessment that gives a level, sooner for higher levels."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="risk_schedule"
+    )
+    reassess_by = models.DateField()
+    set_by = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Assess by {self.reassess_by}"
+
+
+class PanelQueueEntry(models.Model):
+    """A case waiting for the next multi-agency panel, here because of a high
+    rating. The panel part of MASIP takes entries from this queue."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="panel_queue"
+    )
+    reason = models.CharField(max_length=300)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(taken_at__isnull=True),
+                name="risk_one_open_panel_entry_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reason

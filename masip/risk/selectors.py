@@ -8,17 +8,21 @@ are read only by agencies that see it, or by the agency that recorded them.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from masip.access.permissions import Compartment, Permission
-from masip.access.policy import CaseAccess
-from masip.cases.models import Case, RiskLevel, RiskLevelChange
+from masip.access.policy import Access, CaseAccess
+from masip.cases.models import Case, CaseStatus, RiskLevel, RiskLevelChange
 from masip.risk.instruments import Instrument, registry
-from masip.risk.models import Assessment
+from masip.risk.models import Assessment, PanelQueueEntry, ReviewFlag, RiskSchedule
+from masip.risk.triggers import FIRST_SCREEN_DAYS, due_on
 
 # The order of the columns: the agencies' angles, then the victim's own.
 PERSPECTIVES = ("police", "probation", "clinician", "advocate", "any", "victim")
@@ -55,6 +59,10 @@ class VictimMeasures:
 class RiskPicture:
     case_level: str
     case_level_change: RiskLevelChange | None
+    reassess_by: dt.date
+    overdue: bool
+    flags: list[ReviewFlag]  # open review marks, newest first
+    panel: PanelQueueEntry | None  # waiting for the next panel
     views: list[View]
     differences: list[str]
     history: list[Assessment]  # every assessment with a level, oldest first
@@ -105,9 +113,14 @@ def risk_picture(*, case: Case, case_access: CaseAccess) -> RiskPicture:
     ]
     views.sort(key=lambda v: (_column(v.assessment.perspective), v.title))
     victim = [_measures(a) for a in assessments if a.instrument_code == CHECK_IN]
+    due = due_on(case)
     return RiskPicture(
         case_level=case.risk_level,
         case_level_change=case.risk_changes.select_related("changed_by").first(),
+        reassess_by=due,
+        overdue=due < timezone.localdate(),
+        flags=list(ReviewFlag.objects.filter(case=case, cleared_at=None)),
+        panel=PanelQueueEntry.objects.filter(case=case, taken_at=None).first(),
         views=views,
         differences=_differences(views, victim),
         history=[a for a in assessments if a.level],
@@ -160,3 +173,39 @@ def _differences(views: Sequence[View], victim: Sequence[VictimMeasures]) -> lis
 
 def _label(level: str) -> str:
     return str(RiskLevel(level).label).lower() if level in RiskLevel.values else level
+
+
+def overdue_cases(access: Access) -> QuerySet[Case]:
+    """Open cases led by the user's agencies whose risk assessment is due:
+    past their reassessment date, or never assessed with a level a
+    fortnight after referral, or marked for review. Most overdue first."""
+    today = timezone.localdate()
+    agencies = [m.agency_id for m in access.memberships_with(Permission.RISK_VIEW)]
+    assessed = Assessment.objects.filter(case=OuterRef("pk")).exclude(level="")
+    flagged = ReviewFlag.objects.filter(case=OuterRef("pk"), cleared_at=None)
+    due = RiskSchedule.objects.filter(case=OuterRef("pk"), reassess_by__lt=today)
+    never = ~Exists(assessed) & Q(
+        referred_on__lt=today - dt.timedelta(days=FIRST_SCREEN_DAYS)
+    )
+    return (
+        access.visible_cases_granting(Permission.RISK_VIEW)
+        .filter(lead_agency_id__in=agencies)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(Exists(due) | Exists(flagged) | never)
+        .select_related("lead_agency", "risk_schedule")
+        .order_by("risk_schedule__reassess_by", "referred_on")
+    )
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    case: Case
+    due: dt.date
+    flags: list[ReviewFlag]
+
+
+def overdue_rows(cases: list[Case]) -> list[OverdueRow]:
+    flags: dict[int, list[ReviewFlag]] = {}
+    for flag in ReviewFlag.objects.filter(case__in=cases, cleared_at=None):
+        flags.setdefault(flag.case_id, []).append(flag)
+    return [OverdueRow(case, due_on(case), flags.get(case.pk, [])) for case in cases]

@@ -19,6 +19,7 @@ from masip.core.errors import DomainError
 from masip.risk.instruments import Instrument
 from masip.risk.models import Assessment
 from masip.risk.scoring import Answer, answer_errors, score
+from masip.risk.triggers import assessment_recorded
 
 
 class AnswerErrors(DomainError):
@@ -78,6 +79,7 @@ def assessment_record(
         case_reference=case.reference,
         changed_fields=["overridden"] if override_level else [],
     )
+    assessment_recorded(assessment)
     return assessment
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from masip.access.permissions import Permission
-from masip.access.views import CaseView
+from masip.access.views import CaseView, GlobalView
+from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.core.errors import DomainError
+from masip.core.pagination import page_links, paginate
 from masip.risk import selectors
 from masip.risk.charts import level_svg, level_table
 from masip.risk.forms import AssessmentForm
@@ -128,6 +131,31 @@ class AssessmentStartView(_RiskView):
             result=score(instrument, answers),
             rows=_answer_rows(instrument, answers),
             hidden=hidden,
+        )
+
+
+class OverdueView(GlobalView):
+    """Cases the user's agencies lead whose risk assessment is due: past the
+    reassessment date, never assessed, or marked for review."""
+
+    required_permission = Permission.RISK_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cases = selectors.overdue_cases(self.access)
+        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
+        audit.record(
+            EventType.CASE_LIST_VIEWED,
+            actor=self.actor().audit,
+            target_type="risk_overdue",
+        )
+        return render(
+            request,
+            "risk/overdue.html",
+            {
+                "page": page,
+                "rows": selectors.overdue_rows(list(page.object_list)),
+                "page_links": page_links(page, request.GET),
+            },
         )
 
 
