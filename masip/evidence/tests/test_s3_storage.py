@@ -8,6 +8,7 @@ too), reads, re-verification, the display copy of a photo, and tampering
 found by ``masip evidence verify``.
 """
 
+import contextlib
 import hashlib
 import io
 
@@ -33,9 +34,13 @@ def s3_endpoint():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    _client(endpoint).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-    )
+    client = _client(endpoint)
+    # pytest-django runs database tests first, so this module's fixture may
+    # start twice; moto keeps its buckets per process, across servers.
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
     yield endpoint
     server.stop()
 
