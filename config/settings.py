@@ -281,6 +281,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 # the built-in ones, and the folder holding the wording of licensed ones.
 MASIP_INSTRUMENT_DIR = env_str("MASIP_INSTRUMENT_DIR", "") or None
 MASIP_INSTRUMENT_WORDING_DIR = env_str("MASIP_INSTRUMENT_WORDING_DIR", "") or None
+# Days until the next risk assessment, by the level the last one gave.
+MASIP_RISK_REASSESS_DAYS = {"high": 28, "medium": 56, "standard": 91}
 MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
 _EVIDENCE_BACKEND = env_str(
