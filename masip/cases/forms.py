@@ -18,6 +18,7 @@ from masip.cases.models import (
     CaseStatus,
     ClosureReason,
     LawfulBasis,
+    RecordedAs,
     ReferralSource,
     RelationshipType,
     RiskLevel,
@@ -66,6 +67,17 @@ class CaseDetailsForm(GovukForm):
         label="Date referred",
         help_text="For example, 27 3 2026",
         error_messages=_required("Enter the date the case was referred."),
+    )
+    recorded_as = forms.ChoiceField(
+        label="What is the conduct recorded as?",
+        choices=RecordedAs.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=(
+            "Stalking is harassment that is fixated, obsessive, unwanted and "
+            "repeated. MASIP points out when the incidents recorded look like "
+            "stalking but the case says harassment."
+        ),
     )
     behaviour_started_on = GovukDateField(
         label="Date the behaviour started", required=False

@@ -49,6 +49,14 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
+class RecordedAs(models.TextChoices):
+    """What the conduct is recorded as (docs/risk.md, "Recognising stalking")."""
+
+    UNDECIDED = "", "Not yet decided"
+    STALKING = "stalking", "Stalking (Protection from Harassment Act 1997, s2A or s4A)"
+    HARASSMENT = "harassment", "Harassment only (s2 or s4)"
+
+
 class RelationshipType(models.TextChoices):
     EX_PARTNER = "ex_partner", "Ex-intimate partner"
     PARTNER = "partner", "Current partner"
@@ -102,6 +110,9 @@ class Case(VersionedModel):
     )
     risk_level = models.CharField(
         max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
+    )
+    recorded_as = models.CharField(
+        max_length=16, choices=RecordedAs.choices, default="", blank=True
     )
     behaviour_started_on = models.DateField(null=True, blank=True)
     first_reported_on = models.DateField(null=True, blank=True)

@@ -20,6 +20,7 @@ from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
+from masip.risk.views import recognition_context
 
 TIMELINE_PAGE_SIZE = 50
 
@@ -65,7 +66,11 @@ class _IncidentView(CaseView):
 
     def page(self, template: str, **extra: Any) -> HttpResponse:
         return render(
-            self.request, template, self.case_context(sealed=self.sealed, **extra)
+            self.request,
+            template,
+            self.case_context(
+                sealed=self.sealed, **recognition_context(self.case), **extra
+            ),
         )
 
     def timeline_url(self) -> str:

@@ -117,3 +117,22 @@ class AssessmentForm(GovukForm):
 
     def judgement_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in (OVERRIDE, RATIONALE) if name in self.fields]
+
+
+class RecognitionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="What should the conduct be recorded as?",
+        choices=[
+            ("stalking", "Record it as stalking"),
+            ("harassment", "Keep it as harassment only"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what to record the conduct as."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        help_text="Needed to keep it as harassment: say what makes it not stalking.",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+    )

@@ -169,3 +169,32 @@ class PanelQueueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class RecognitionDecision(models.Model):
+    """A worker's decision on a recognition prompt: record the conduct as
+    stalking, or keep it as harassment, with the reason."""
+
+    class Decision(models.TextChoices):
+        STALKING = "stalking", "Record it as stalking"
+        HARASSMENT = "harassment", "Keep it as harassment only"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="recognition_decisions"
+    )
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reason = EncryptedTextField(blank=True, seal_field="public_id")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.get_decision_display())

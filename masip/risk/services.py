@@ -14,10 +14,11 @@ from django.db import transaction
 from masip.access.actors import Actor
 from masip.audit import services as audit
 from masip.audit.events import EventType
-from masip.cases.models import Case
+from masip.cases.models import Case, RecordedAs
 from masip.core.errors import DomainError
+from masip.core.versioning import save_new_version
 from masip.risk.instruments import Instrument
-from masip.risk.models import Assessment
+from masip.risk.models import Assessment, RecognitionDecision
 from masip.risk.scoring import Answer, answer_errors, score
 from masip.risk.triggers import assessment_recorded
 
@@ -102,3 +103,38 @@ def _override_errors(
             f"least {instrument.rationale_min_chars} characters."
         }
     return {}
+
+
+@transaction.atomic
+def recognition_decide(
+    *, actor: Actor, case: Case, decision: str, reason: str
+) -> RecognitionDecision:
+    """Record a decision on the recognition prompt; "stalking" also records
+    the case's conduct as stalking. Keeping harassment needs a reason."""
+    if decision not in RecognitionDecision.Decision.values:
+        raise DomainError("Select what to record the conduct as.")
+    reason = reason.strip()
+    if decision == RecognitionDecision.Decision.HARASSMENT and len(reason) < 10:
+        raise DomainError("Say why the conduct is harassment but not stalking.")
+    made = RecognitionDecision(
+        case=case,
+        decision=decision,
+        reason=reason,
+        decided_by=actor.user,
+        agency=actor.membership.agency,
+    )
+    made.save()
+    if decision == RecognitionDecision.Decision.STALKING:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked.recorded_as = RecordedAs.STALKING
+        save_new_version(locked, update_fields=["recorded_as"])
+        case.recorded_as = locked.recorded_as
+    audit.record(
+        EventType.CASE_UPDATED,
+        actor=actor.audit,
+        target_type="recognition",
+        target_id=made.public_id,
+        case_reference=case.reference,
+        changed_fields=["recorded_as"] if decision == "stalking" else [],
+    )
+    return made

@@ -7,6 +7,7 @@ from masip.risk import views
 app_name = "risk"
 urlpatterns = [
     path("", views.RiskPictureView.as_view(), name="picture"),
+    path("recognition/", views.RecognitionView.as_view(), name="recognition"),
     path(
         "new/<slug:code>/", views.AssessmentStartView.as_view(), name="assessment-new"
     ),

@@ -18,14 +18,22 @@ from masip.access.permissions import Permission
 from masip.access.views import CaseView, GlobalView
 from masip.audit import services as audit
 from masip.audit.events import EventType
+from masip.cases.models import Case
 from masip.core.errors import DomainError
 from masip.core.pagination import page_links, paginate
 from masip.risk import selectors
 from masip.risk.charts import level_svg, level_table
-from masip.risk.forms import AssessmentForm
+from masip.risk.forms import AssessmentForm, RecognitionForm
 from masip.risk.instruments import Instrument, registry
+from masip.risk.recognition import prompt_for
 from masip.risk.scoring import score
-from masip.risk.services import OVERRIDE, RATIONALE, AnswerErrors, assessment_record
+from masip.risk.services import (
+    OVERRIDE,
+    RATIONALE,
+    AnswerErrors,
+    assessment_record,
+    recognition_decide,
+)
 
 CONFIRM = "confirm"
 
@@ -131,6 +139,52 @@ class AssessmentStartView(_RiskView):
             result=score(instrument, answers),
             rows=_answer_rows(instrument, answers),
             hidden=hidden,
+        )
+
+
+def recognition_context(case: Case) -> dict[str, Any]:
+    """What the incident and case pages need to show the recognition prompt."""
+    prompt = prompt_for(case)
+    return (
+        {"recognition": prompt, "recognition_form": RecognitionForm()} if prompt else {}
+    )
+
+
+class RecognitionView(_RiskView):
+    """The recognition prompt on its own page, and where its decision is posted
+    from the incident and case pages."""
+
+    required_permission = Permission.CASE_EDIT
+    tab = "incidents"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page(
+            "risk/recognition.html",
+            recognition=prompt_for(self.case),
+            recognition_form=RecognitionForm(),
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RecognitionForm(request.POST)
+        if form.is_valid():
+            try:
+                recognition_decide(
+                    actor=self.actor(),
+                    case=self.case,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                messages.success(request, "Decision recorded.")
+                return redirect(
+                    reverse("incidents:incident-list", args=[self.case.reference])
+                )
+        return self.page(
+            "risk/recognition.html",
+            recognition=prompt_for(self.case),
+            recognition_form=form,
         )
 
 

@@ -33,6 +33,7 @@ EDITABLE_FIELDS = (
     "behaviour_started_on",
     "first_reported_on",
     "review_due_on",
+    "recorded_as",
 )
 REFERENCE_ATTEMPTS = 10
 
@@ -57,6 +58,7 @@ def case_create(
     referred_on: dt.date,
     behaviour_started_on: dt.date | None = None,
     first_reported_on: dt.date | None = None,
+    recorded_as: str = "",
 ) -> Case:
     """Open a case at ``referred``; a creator working for the lead is allocated."""
     require(actor, Permission.CASE_CREATE)
@@ -69,6 +71,7 @@ def case_create(
         referred_on=referred_on,
         behaviour_started_on=behaviour_started_on,
         first_reported_on=first_reported_on,
+        recorded_as=recorded_as,
         created_by=actor.user,
     )
     StatusChange.objects.create(

@@ -16,6 +16,7 @@ from masip.cases.views._base import CaseFormView, case_url
 from masip.core.conflicts import conflict_rows, resubmittable_form
 from masip.core.errors import DomainError, StaleEditError
 from masip.core.forms import GovukForm
+from masip.risk.views import recognition_context
 
 
 class CaseCreateView(GlobalView):
@@ -63,6 +64,9 @@ class CaseEditView(CaseFormView):
             "version": self.case.version,
         }
         return CaseEditForm(data, initial=initial)
+
+    def extra_context(self) -> dict[str, Any]:
+        return recognition_context(self.case)
 
     def perform(self, form: CaseEditForm) -> str:
         services.case_update(actor=self.actor(), case=self.case, **form.cleaned_data)
