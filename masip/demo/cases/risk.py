@@ -8,7 +8,7 @@ import random
 
 from masip.access.roles import AgencyKind
 from masip.accounts.models import Agency
-from masip.cases.models import RiskLevel
+from masip.cases.models import RecordedAs, RiskLevel
 from masip.demo.cases._base import Draft, PlannerBase
 from masip.demo.synth import aware, day_between, stamped
 from masip.risk.instruments import Instrument, registry
@@ -33,9 +33,15 @@ RATINGS: dict[str, str] = {
 class RiskPlanner(PlannerBase):
     def _assessments(self, draft: Draft) -> None:
         case = draft.case
+        rng = random.Random(f"masip-demo-risk-{case.reference}")  # nosec B311
+        # Most demo cases are recorded as stalking; some as harassment only,
+        # so that the recognition prompt (docs/risk.md) shows on some.
+        case.recorded_as = rng.choices(
+            [RecordedAs.STALKING, RecordedAs.HARASSMENT, RecordedAs.UNDECIDED],
+            weights=[70, 15, 15],
+        )[0]
         if case.risk_level == RiskLevel.NOT_ASSESSED:
             return
-        rng = random.Random(f"masip-demo-risk-{case.reference}")  # nosec B311
         first = day_between(
             rng,
             case.referred_on,
