@@ -258,6 +258,7 @@ def _inventory(case: Case, people: list[int]) -> dict[str, int]:
             "risk_changes": case.risk_changes.count(),
             "evidence_items": case.evidence_items.count(),
             "timeline_entries": case.timeline_entries.count(),
+            "risk_assessments": case.assessments.count(),
             "people": len(people),
         }
     )

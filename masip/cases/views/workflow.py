@@ -5,6 +5,7 @@ from typing import Any
 from masip.access.permissions import Permission as P
 from masip.cases import selectors, services
 from masip.cases.forms import AllocationForm, CaseRiskForm, CaseStatusForm
+from masip.cases.models import RiskLevel
 from masip.cases.views._base import CaseButtonView, CaseFormView
 
 
@@ -36,7 +37,18 @@ class CaseRiskView(CaseFormView):
     form_class = CaseRiskForm
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"current": self.case.risk_level}
+        kwargs: dict[str, Any] = {"current": self.case.risk_level}
+        # From an assessment's page: "make this the case's level" proposes the
+        # level and says where it came from; the user still confirms it.
+        level, source = self.request.GET.get("level"), self.request.GET.get("from")
+        if level in RiskLevel.values and level != self.case.risk_level:
+            reason = (
+                f"The {source} gives {RiskLevel(level).label.lower()}."
+                if source
+                else ""
+            )
+            kwargs["initial"] = {"risk_level": level, "reason": reason[:200]}
+        return kwargs
 
     def perform(self, form: CaseRiskForm) -> str:
         case = services.case_change_risk(

@@ -5,6 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from masip.audit.models import AuditEvent
+from masip.cases.models import Case
 from masip.people.tests.factories import actor_for
 from masip.risk.instruments import registry
 from masip.risk.models import Assessment, ImmutableError
@@ -200,3 +201,21 @@ def test_the_database_refuses_to_rewrite_an_assessment(cast):
     resealed = field.seal_for(fresh.public_id, fresh.answers_sealed)
     Assessment.objects.filter(pk=assessment.pk).update(answers_sealed=resealed)
     assert Assessment.objects.get(pk=assessment.pk).answers == fresh.answers
+
+
+def test_an_assessment_offers_its_level_for_the_case(cast, client_for):
+    Case.objects.filter(pk=cast.case.pk).update(risk_level="standard")
+    assessment = _record(cast.lead_worker, cast.case, SCREEN, _screen_post(["weapons"]))
+    client = client_for("lead_worker")
+    detail = client.get(
+        reverse("risk:assessment", args=[cast.case.reference, assessment.public_id])
+    ).content.decode()
+    assert "Make high the case's risk level" in detail
+
+    form = client.get(
+        reverse("cases:case-risk", args=[cast.case.reference])
+        + "?level=high&from=MASIP+stalking+screen+of+29+November+2026"
+    ).content.decode()
+
+    assert 'value="high" checked' in form
+    assert "The MASIP stalking screen of 29 November 2026 gives high." in form
