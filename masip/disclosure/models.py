@@ -219,6 +219,7 @@ class SourceType(models.TextChoices):
     CASE = "case", "Case record"
     INCIDENT = "incident", "Incident"
     NOTE = "note", "Case note"
+    ASSESSMENT = "assessment", "Risk assessment"
 
 
 class DataSubject(models.TextChoices):

@@ -50,6 +50,8 @@ from masip.people.models import (
     PersonIdentifier,
     SafeContactPreference,
 )
+from masip.risk.models import Assessment
+from masip.risk.selectors import instrument_of
 
 CANDIDATE_LIMIT = 20
 
@@ -328,6 +330,12 @@ def _draft_items(sar: SubjectAccessRequest) -> list[Draft]:
                 "allocations",
                 queryset=CaseAllocation.objects.select_related("user"),
             ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("agency").order_by(
+                    "completed_at", "id"
+                ),
+            ),
         )
     )
     drafts: list[Draft] = []
@@ -480,6 +488,8 @@ def _case_drafts(case: Case, person_ids: set[int]) -> list[Draft]:
         )
     for incident in case.incidents.all():
         drafts.extend(_incident_drafts(incident, ref))
+    for assessment in case.assessments.all():
+        drafts.extend(_assessment_drafts(assessment, ref))
     for note in case.notes.all():
         drafts.append(
             _draft(
@@ -494,6 +504,58 @@ def _case_drafts(case: Case, person_ids: set[int]) -> list[Draft]:
             )
         )
     return drafts
+
+
+def _assessment_drafts(assessment: Assessment, ref: dict[str, str]) -> list[Draft]:
+    """A risk assessment: its result, and its answers (both for review: they
+    are about the requester and the victim, and may be withheld where
+    disclosure would prejudice the prevention of crime)."""
+    instrument = instrument_of(assessment)
+    title = instrument.title if instrument else assessment.instrument_code
+    when = f"{assessment.completed_at:%-d %B %Y}"
+    common = {"recorded_by_agency": assessment.agency.name, **ref}
+    return [
+        _draft(
+            assessment,
+            SourceType.ASSESSMENT,
+            "result",
+            label=f"{title} of {when}: the result",
+            category=ItemCategory.FREE_TEXT,
+            subject=DataSubject.MIXED,
+            **common,
+        ),
+        _draft(
+            assessment,
+            SourceType.ASSESSMENT,
+            "answers",
+            label=f"{title} of {when}: the answers",
+            category=ItemCategory.FREE_TEXT,
+            subject=DataSubject.MIXED,
+            **common,
+        ),
+    ]
+
+
+def _assessment_result(assessment: Assessment) -> str:
+    lines = [f"Level: {assessment.level or 'none'}"]
+    if assessment.overridden:
+        lines.append(f"The answers gave: {assessment.scored_level or 'none'}")
+        lines.append(f"Why the level differs: {assessment.override_rationale}")
+    total = assessment.result.get("total")
+    if total is not None:
+        lines.append(f"Score: {total:g}")
+    return "\n".join(lines)
+
+
+def _assessment_answers(assessment: Assessment) -> str:
+    instrument = instrument_of(assessment)
+    answers = assessment.answers
+    if instrument is None:
+        return "\n".join(f"{key}: {value}" for key, value in sorted(answers.items()))
+    return "\n".join(
+        f"{item.text or item.topic}: {answers.get(item.id, 'Not answered')}"
+        for item in instrument.items
+    )
 
 
 def _incident_drafts(incident: Incident, ref: dict[str, str]) -> list[Draft]:
@@ -653,6 +715,8 @@ _RENDERERS: dict[tuple[str, str], Callable[[Any], str]] = {
         ("Recorded by", i.recorded_by.full_name)
     ),
     (SourceType.NOTE, "text"): lambda n: n.text,
+    (SourceType.ASSESSMENT, "result"): _assessment_result,
+    (SourceType.ASSESSMENT, "answers"): _assessment_answers,
 }
 
 
@@ -680,25 +744,31 @@ def item_source(item: DisclosureItem) -> object | None:
 
 def _item_source(item: DisclosureItem) -> object | None:
     sar = item.request
-    cases = controlled_cases(sar.agency)
-    people = Person.objects.filter(pk__in=_linked_person_ids(sar))
-    match item.source_type:
-        case SourceType.PERSON:
+    if item.source_type in _PERSON_SOURCES:
+        people = Person.objects.filter(pk__in=_linked_person_ids(sar))
+        if item.source_type == SourceType.PERSON:
             return people.filter(pk=item.source_id).first()
-        case SourceType.ALIAS:
-            return PersonAlias.objects.filter(
-                pk=item.source_id, person__in=people
-            ).first()
-        case SourceType.IDENTIFIER:
-            return PersonIdentifier.objects.filter(
-                pk=item.source_id, person__in=people
-            ).first()
-        case SourceType.ADDRESS:
-            return Address.objects.filter(pk=item.source_id, person__in=people).first()
-        case SourceType.SAFE_CONTACT:
-            return SafeContactPreference.objects.filter(
-                pk=item.source_id, person__in=people
-            ).first()
+        model = _PERSON_SOURCES[SourceType(item.source_type)]
+        found: object | None = model.objects.filter(
+            pk=item.source_id, person__in=people
+        ).first()
+        return found
+    return _case_source(item, controlled_cases(sar.agency))
+
+
+# Records of the linked people themselves, found through them.
+_PERSON_SOURCES: dict[SourceType, type[Any]] = {
+    SourceType.PERSON: Person,
+    SourceType.ALIAS: PersonAlias,
+    SourceType.IDENTIFIER: PersonIdentifier,
+    SourceType.ADDRESS: Address,
+    SourceType.SAFE_CONTACT: SafeContactPreference,
+}
+
+
+def _case_source(item: DisclosureItem, cases: QuerySet[Case]) -> object | None:
+    """Records found through the cases the agency controls."""
+    match item.source_type:
         case SourceType.PARTICIPANT:
             return (
                 CaseParticipant.objects.filter(pk=item.source_id, case__in=cases)
@@ -715,6 +785,12 @@ def _item_source(item: DisclosureItem) -> object | None:
             )
         case SourceType.NOTE:
             return CaseNote.objects.filter(pk=item.source_id, case__in=cases).first()
+        case SourceType.ASSESSMENT:
+            return (
+                Assessment.objects.filter(pk=item.source_id, case__in=cases)
+                .select_related("agency")
+                .first()
+            )
     return None
 
 

@@ -339,3 +339,32 @@ def test_the_released_pdf_contains_none_of_the_victims_data(cast, client_for, sc
     assert download.actor_id == cast.agency_admin.pk
     # The builder has no release verb, so cannot download it.
     assert client_for("lead_manager").get(_url(sar, "document/")).status_code == 403
+
+
+def test_risk_assessments_are_drafted_for_review_and_leak_nothing(
+    cast, client_for, scenario
+):
+    from masip.people.tests.factories import actor_for
+    from masip.risk.instruments import registry
+    from masip.risk.services import assessment_record
+
+    assessment_record(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        instrument=registry().get("victim-check-in"),
+        answers={
+            "feeling_safe": 1,
+            "feeling_supported": 3,
+            "feeling_listened_to": 3,
+            "fear": 9,
+            "note_to_worker": "I have moved to Harrowgate Vale.",
+        },
+    )
+
+    sar = _verify_link_and_build(client_for("lead_manager"), cast)
+
+    items = DisclosureItem.objects.filter(request=sar, source_type="assessment")
+    assert {i.field for i in items} == {"result", "answers"}
+    for item in items:
+        assert item.default_decision == DefaultDecision.REVIEW
+        assert not _found(f"{item.label}\n{item.text}", scenario["needles"])
