@@ -33,7 +33,7 @@ HIGH_FEAR = 7
 
 @dataclass(frozen=True)
 class View:
-    """One instrument's latest assessment on the case."""
+    """One agency's latest assessment with one instrument on the case."""
 
     assessment: Assessment
     instrument: Instrument | None  # None if its version is no longer installed
@@ -103,15 +103,23 @@ def risk_picture(*, case: Case, case_access: CaseAccess) -> RiskPicture:
         .select_related("completed_by", "agency")
         .order_by("completed_at", "id")
     )
-    latest: dict[str, Assessment] = {}
+    # Each agency's latest of each instrument: two agencies screening the
+    # same case are two views, side by side.
+    latest: dict[tuple[int, str], Assessment] = {}
     for assessment in assessments:
-        latest[assessment.instrument_code] = assessment
+        latest[(assessment.agency_id, assessment.instrument_code)] = assessment
     views = [
         View(a, inst, answers_visible(case_access, a, inst))
         for a in latest.values()
         for inst in [instrument_of(a)]
     ]
-    views.sort(key=lambda v: (_column(v.assessment.perspective), v.title))
+    views.sort(
+        key=lambda v: (
+            _column(v.assessment.perspective),
+            v.title,
+            v.assessment.agency.name,
+        )
+    )
     victim = [_measures(a) for a in assessments if a.instrument_code == CHECK_IN]
     due = due_on(case)
     return RiskPicture(

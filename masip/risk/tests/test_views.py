@@ -219,3 +219,23 @@ def test_an_assessment_offers_its_level_for_the_case(cast, client_for):
 
     assert 'value="high" checked' in form
     assert "The MASIP stalking screen of 29 November 2026 gives high." in form
+
+
+def test_two_agencies_with_the_same_form_are_two_views(cast):
+    from masip.access.policy import Access
+    from masip.risk.selectors import risk_picture
+
+    _record(cast.lead_worker, cast.case, SCREEN, _screen_post(["weapons"]))
+    _record(cast.partner_worker, cast.case, SCREEN, _screen_post())
+    _record(cast.lead_worker, cast.case, SCREEN, _screen_post())  # police again
+
+    case_access = Access(cast.lead_worker).case_access(cast.case)
+    picture = risk_picture(case=cast.case, case_access=case_access)
+
+    levels = sorted(
+        (v.assessment.agency.name, v.assessment.level) for v in picture.views
+    )
+    assert levels == [
+        (cast.police_a.name, "standard"),
+        (cast.probation_a.name, "standard"),
+    ]
