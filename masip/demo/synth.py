@@ -41,7 +41,7 @@ from masip.people.models import (
     PersonIdentifier,
     SafeContactPreference,
 )
-from masip.risk.models import Assessment
+from masip.risk.models import Assessment, RiskSchedule
 
 M = TypeVar("M", bound=models.Model)
 
@@ -63,6 +63,7 @@ WRITE_ORDER: tuple[type[models.Model], ...] = (
     CaseNote,
     Notification,
     Assessment,
+    RiskSchedule,
 )
 BATCH_SIZE = 5000
 

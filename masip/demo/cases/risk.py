@@ -12,8 +12,9 @@ from masip.cases.models import RecordedAs, RiskLevel
 from masip.demo.cases._base import Draft, PlannerBase
 from masip.demo.synth import aware, day_between, stamped
 from masip.risk.instruments import Instrument, registry
-from masip.risk.models import Assessment
+from masip.risk.models import Assessment, RiskSchedule
 from masip.risk.scoring import Answer, score
+from masip.risk.triggers import reassess_days
 
 # How many plain "yes" answers put the screen in each band (docs/risk.md).
 SCREEN_YES: dict[str, tuple[int, int]] = {
@@ -47,15 +48,31 @@ class RiskPlanner(PlannerBase):
             case.referred_on,
             min(draft.end, case.referred_on + dt.timedelta(days=14)),
         )
-        self._screen(draft, rng, first)
+        made = [self._screen(draft, rng, first)]
         for partner in draft.partners:
             if partner.kind == AgencyKind.NHS_MENTAL_HEALTH:
-                self._judgement(draft, rng, partner, day_between(rng, first, draft.end))
+                day = day_between(rng, first, draft.end)
+                made.append(self._judgement(draft, rng, partner, day))
             elif partner.kind == AgencyKind.ADVOCACY:
                 for _ in range(rng.randint(1, 3)):
                     self._check_in(
                         draft, rng, partner, day_between(rng, first, draft.end)
                     )
+        self._schedule(draft, made)
+
+    def _schedule(self, draft: Draft, made: list[Assessment]) -> None:
+        """The next assessment is due as the latest with a level says."""
+        latest = max(made, key=lambda a: a.completed_at)
+        days = reassess_days()[latest.level or "standard"]
+        self.batch.add(
+            stamped(
+                RiskSchedule,
+                latest.completed_at,
+                case=draft.case,
+                reassess_by=latest.completed_at.date() + dt.timedelta(days=days),
+                set_by=latest,
+            )
+        )
 
     def _add(
         self,
@@ -64,7 +81,7 @@ class RiskPlanner(PlannerBase):
         answers: dict[str, Answer],
         agency: Agency,
         when: dt.datetime,
-    ) -> None:
+    ) -> Assessment:
         result = score(instrument, answers)
         assessment = stamped(
             Assessment,
@@ -79,12 +96,14 @@ class RiskPlanner(PlannerBase):
             if agency == draft.lead
             else self.s.worker(agency.slug),
             agency=agency,
+            completed_at=when,
         )
         assessment.answers = answers
         assessment.result = result.as_dict()
         self.batch.add(assessment)
+        return assessment
 
-    def _screen(self, draft: Draft, rng: random.Random, day: dt.date) -> None:
+    def _screen(self, draft: Draft, rng: random.Random, day: dt.date) -> Assessment:
         screen = registry().get("masip-stalking-screen")
         plain = [i.id for i in screen.items if i.raises_to is None]
         low, high = SCREEN_YES.get(draft.case.risk_level, (0, 4))
@@ -93,13 +112,13 @@ class RiskPlanner(PlannerBase):
             i.id: "yes" if i.id in yes else rng.choice(["no", "no", "unknown"])
             for i in screen.items
         }
-        self._add(
+        return self._add(
             draft, screen, answers, draft.lead, aware(day, 10, rng.randint(0, 59))
         )
 
     def _judgement(
         self, draft: Draft, rng: random.Random, agency: Agency, day: dt.date
-    ) -> None:
+    ) -> Assessment:
         spj = registry().get("structured-judgement")
         top = RATINGS.get(draft.case.risk_level, "low")
         answers: dict[str, Answer] = {
@@ -115,7 +134,9 @@ class RiskPlanner(PlannerBase):
             "scenarios": SCENARIOS,
             "next_review": (day + dt.timedelta(days=90)).isoformat(),
         }
-        self._add(draft, spj, answers, agency, aware(day, 14, rng.randint(0, 59)))
+        return self._add(
+            draft, spj, answers, agency, aware(day, 14, rng.randint(0, 59))
+        )
 
     def _check_in(
         self, draft: Draft, rng: random.Random, agency: Agency, day: dt.date
