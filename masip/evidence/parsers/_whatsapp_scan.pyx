@@ -189,10 +189,15 @@ cdef class Scanner:
     cdef public list undecodable
     # Repeats within the current time.
     cdef object current
-    cdef list rep_senders, rep_texts
+    cdef list rep_senders, rep_texts  # slots reused; rep_len of them in use
+    cdef Py_ssize_t rep_len
     cdef object repeats  # a dict, or None while the lists are short
     # Senders seen lately: raw bytes and the name decoded from them.
     cdef list sender_bytes, sender_names
+    # Messages counted for each cached sender, added to report.participants
+    # when a scan returns or the sender leaves the cache.
+    cdef Py_ssize_t sender_counts[SENDER_CACHE]
+    cdef Py_ssize_t sender_slot  # the slot _sender last answered from, or -1
     cdef unsigned long long marker_lengths  # bit n: a marker is n bytes long
     cdef bint digests
     cdef object entry_digest
@@ -260,7 +265,11 @@ cdef class Scanner:
         self.undecodable = []
         self.current = None
         self.rep_senders, self.rep_texts, self.repeats = [], [], None
+        self.rep_len = 0
         self.sender_bytes, self.sender_names = [], []
+        self.sender_slot = -1
+        for i in range(SENDER_CACHE):
+            self.sender_counts[i] = 0
         self.marker_lengths = 0
         for text in markers:
             if len(text.encode()) >= 64:
@@ -560,11 +569,14 @@ cdef class Scanner:
             self._message(s, start, h, ss, se, e, out)
             start, h, ss, se = e + 1, nh, ns, ne
             if len(out) >= limit:
+                self._flush_counts()
                 return out, start, True
         # The last message may go on in the next piece, unless this is the end.
         if not final:
+            self._flush_counts()
             return out, start, False
         self._message(s, start, h, ss, se, n, out)
+        self._flush_counts()
         return out, n, False
 
     cdef _message(self, const unsigned char *s, Py_ssize_t start, Py_ssize_t h,
@@ -618,8 +630,7 @@ cdef class Scanner:
             escaped = True
         if when is not self.current and when != self.current:
             self.current = when
-            del self.rep_senders[:]
-            del self.rep_texts[:]
+            self.rep_len = 0
             self.repeats = None
         occurrence = self._occurrence(sender, text)
         attachments = self.empty
@@ -637,8 +648,11 @@ cdef class Scanner:
                     body_start + 1
                 ] == 0x80 and s[body_start + 2] == 0x8E:
                     kind, text, sender, moved = self.system, sender + ": " + text, "", True
-        participants = self.participants
-        participants[sender] = participants.get(sender, 0) + 1
+        if self.sender_slot >= 0 and not moved and not escaped:
+            self.sender_counts[self.sender_slot] += 1
+        else:
+            participants = self.participants
+            participants[sender] = participants.get(sender, 0) + 1
         self.items += 1
         cdef object line_number = at_line, byte_offset = at_offset, count = occurrence
         cdef PyObject *items[12]
@@ -665,17 +679,31 @@ cdef class Scanner:
         for i in range(len(self.sender_bytes)):
             raw = <bytes>self.sender_bytes[i]
             if PyBytes_GET_SIZE(raw) == size and memcmp(PyBytes_AS_STRING(raw), who, size) == 0:
+                self.sender_slot = i
                 return self.sender_names[i]
+        self.sender_slot = -1
         try:
             name = PyUnicode_DecodeUTF8(<const char *>who, size, NULL)
         except UnicodeDecodeError:
             return None
         if len(self.sender_bytes) >= SENDER_CACHE:
+            self._flush_counts()
             del self.sender_bytes[0]
             del self.sender_names[0]
         self.sender_bytes.append(PyBytes_FromStringAndSize(<const char *>who, size))
         self.sender_names.append(name)
+        self.sender_slot = len(self.sender_bytes) - 1
         return name
+
+    cdef _flush_counts(self):
+        """Add the cached senders' counts to report.participants."""
+        cdef Py_ssize_t i
+        participants = self.participants
+        for i in range(len(self.sender_names)):
+            if self.sender_counts[i]:
+                name = self.sender_names[i]
+                participants[name] = participants.get(name, 0) + self.sender_counts[i]
+                self.sender_counts[i] = 0
 
     cdef Py_ssize_t _occurrence(self, str sender, str text) except -1:
         """How many identical items came before at the current time: a short
@@ -686,15 +714,20 @@ cdef class Scanner:
             count = self.repeats.get(key, 0)
             self.repeats[key] = count + 1
             return count
-        texts, senders = self.rep_texts, self.rep_senders
-        for i in range(len(texts)):
+        texts, senders, used = self.rep_texts, self.rep_senders, self.rep_len
+        for i in range(used):
             if texts[i] == text and senders[i] == sender:
                 count += 1
-        texts.append(text)
-        senders.append(sender)
-        if len(texts) > REPEATS_LIST:
+        if used < len(texts):
+            texts[used] = text
+            senders[used] = sender
+        else:
+            texts.append(text)
+            senders.append(sender)
+        self.rep_len = used = used + 1
+        if used > REPEATS_LIST:
             self.repeats = {}
-            for i in range(len(texts)):
+            for i in range(used):
                 key = (senders[i], texts[i])
                 self.repeats[key] = self.repeats.get(key, 0) + 1
         return count
