@@ -163,7 +163,7 @@ def _high(case: Case, assessment: Assessment) -> None:
 def due_on(case: Case) -> dt.date:
     """When the case must next be assessed: its schedule, or for a case
     never assessed with a level, a fortnight after referral."""
-    schedule = RiskSchedule.objects.filter(case=case).first()
-    if schedule is not None:
-        return schedule.reassess_by
-    return case.referred_on + dt.timedelta(days=FIRST_SCREEN_DAYS)
+    try:  # loaded already where the case came with select_related
+        return case.risk_schedule.reassess_by
+    except RiskSchedule.DoesNotExist:
+        return case.referred_on + dt.timedelta(days=FIRST_SCREEN_DAYS)

@@ -35,23 +35,16 @@ import_datetime()
 
 
 cdef extern from "openssl/sha.h":
+    # The one-shot SHA-256 functions: deprecated in OpenSSL 3 in favour of
+    # EVP, but present throughout 3.x, and without EVP's per-call provider
+    # and context work, which measured as a visible share of a 1.5 us
+    # message (docs/benchmarks.md). Python's own hashlib needs a Python
+    # call per digest.
     ctypedef struct SHA256_CTX:
         pass
     int SHA256_Init(SHA256_CTX *c)
     int SHA256_Update(SHA256_CTX *c, const void *data, size_t len)
     int SHA256_Final(unsigned char *md, SHA256_CTX *c)
-
-
-cdef extern from "openssl/evp.h":
-    ctypedef struct EVP_MD_CTX
-    ctypedef struct EVP_MD
-    EVP_MD_CTX *EVP_MD_CTX_new()
-    void EVP_MD_CTX_free(EVP_MD_CTX *ctx)
-    EVP_MD *EVP_MD_fetch(void *libctx, const char *algorithm, const char *properties)
-    void EVP_MD_free(EVP_MD *md)
-    int EVP_DigestInit_ex2(EVP_MD_CTX *ctx, const EVP_MD *type, void *params)
-    int EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt)
-    int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s)
 
 
 cdef extern from *:
@@ -124,6 +117,23 @@ cdef inline Py_ssize_t _digits(const unsigned char *s, Py_ssize_t i, Py_ssize_t 
     return j - i
 
 
+cdef inline Py_ssize_t _number(const unsigned char *s, Py_ssize_t j, Py_ssize_t n,
+                               Py_ssize_t fewest, Py_ssize_t most) noexcept nogil:
+    """Past a run of ``fewest`` to ``most`` digits at ``j`` (the whole run,
+    as the pattern's digit counts are always followed by a non-digit), or
+    -1; a ``j`` of -1 stays -1."""
+    if j < 0:
+        return -1
+    cdef Py_ssize_t k = _digits(s, j, n)
+    return j + k if fewest <= k <= most else -1
+
+
+cdef inline Py_ssize_t _sep(const unsigned char *s, Py_ssize_t j, Py_ssize_t n,
+                            unsigned char c) noexcept nogil:
+    """Past the byte ``c`` at ``j``, or -1 (and -1 stays -1)."""
+    return j + 1 if 0 <= j < n and s[j] == c else -1
+
+
 cdef inline Py_ssize_t _space(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
     """The length of a space, U+00A0 or U+202F at ``i``, or 0."""
     if i < n and s[i] == 0x20:
@@ -181,7 +191,7 @@ cdef class Scanner:
     cdef int order  # 0 dmy, 1 mdy, 2 ymd
     # Python's part.
     cdef object tz, clock, day_offset, suspect_search, report_suspects
-    cdef object report_impossible, attachments_of, report, markers
+    cdef object report_impossible, attachments_of, markers
     cdef object whatsapp, message, system, unknown, empty
     cdef dict participants
     # Position in the file.
@@ -209,22 +219,7 @@ cdef class Scanner:
     cdef bint last_utc_ok
     cdef long last_y, last_m, last_d
     cdef object last_day_offset  # int seconds, or None on a day the clocks change
-    cdef EVP_MD_CTX *ctx
-    cdef EVP_MD *sha256
     cdef dict kind_bytes
-
-    def __cinit__(self):
-        # Fetched once: an implicit fetch per digest takes a lock each time.
-        self.sha256 = EVP_MD_fetch(NULL, b"SHA2-256", NULL)
-        self.ctx = EVP_MD_CTX_new()
-        if self.ctx == NULL or self.sha256 == NULL:
-            raise MemoryError()
-
-    def __dealloc__(self):
-        if self.ctx != NULL:
-            EVP_MD_CTX_free(self.ctx)
-        if self.sha256 != NULL:
-            EVP_MD_free(self.sha256)
 
     def __init__(self, layout, str order, tz, *, clock, day_offset, suspect,
                  report_suspects, report_impossible, attachments_of, report,
@@ -253,7 +248,6 @@ cdef class Scanner:
         self.report_suspects = report_suspects
         self.report_impossible = report_impossible
         self.attachments_of = attachments_of
-        self.report = report
         self.participants = report.participants
         self.markers = markers
         self.whatsapp, self.message, self.system, self.unknown = kinds
@@ -332,50 +326,27 @@ cdef class Scanner:
                 return -1
             j += 1
         stamp_start[0] = j
-        # The date.
+        # The date: day/month/year (a year of 2 to 4 digits, perhaps with a
+        # dot after it), or year-month-day.
         if self.year_first:
-            if _digits(s, j, n) != 4:
-                return -1
-            j += 4
+            j = _sep(s, _number(s, j, n, 4, 4), n, self.dsep)
+            j = _sep(s, _number(s, j, n, 1, 2), n, self.dsep)
+            j = _number(s, j, n, 1, 2)
         else:
-            k = _digits(s, j, n)
-            if k < 1 or k > 2:
-                return -1
-            j += k
-        if j >= n or s[j] != self.dsep:
-            return -1
-        j += 1
-        k = _digits(s, j, n)
-        if k < 1 or k > 2:
-            return -1
-        j += k
-        if j >= n or s[j] != self.dsep:
-            return -1
-        j += 1
-        k = _digits(s, j, n)
-        if self.year_first:
-            if k < 1 or k > 2:
-                return -1
-            j += k
-        else:
-            if k < 2 or k > 4:
-                return -1
-            j += k
-            if j < n and s[j] == 46:  # an optional "." after the year
+            j = _sep(s, _number(s, j, n, 1, 2), n, self.dsep)
+            j = _sep(s, _number(s, j, n, 1, 2), n, self.dsep)
+            j = _number(s, j, n, 2, 4)
+            if 0 <= j < n and s[j] == 46:
                 j += 1
+        if j < 0:
+            return -1
         # What stands between date and time, as the first lines have it.
         if j + mid_len > n or memcmp(s + j, PyBytes_AS_STRING(self.mid), mid_len) != 0:
             return -1
         j += mid_len
         # The time: hours, minutes, and seconds if the rest fits after them.
-        k = _digits(s, j, n)
-        if k < 1 or k > 2:
-            return -1
-        j += k
-        if j >= n or s[j] != self.tsep:
-            return -1
-        j += 1
-        if j + 2 > n or not _digit(s[j]) or not _digit(s[j + 1]):
+        j = _sep(s, _number(s, j, n, 1, 2), n, self.tsep)
+        if j < 0 or j + 2 > n or not _digit(s[j]) or not _digit(s[j + 1]):
             return -1
         j += 2
         if j + 3 <= n and s[j] == self.tsep and _digit(s[j + 1]) and _digit(s[j + 2]):
@@ -500,7 +471,6 @@ cdef class Scanner:
         cdef bytes kind_bytes = self.kind_bytes[kind]
         cdef bytes count = str(occurrence).encode() if occurrence else b"0"
         cdef unsigned char md[32]
-        cdef unsigned int md_len = 0
         cdef char hexed[64]
         cdef int i
         cdef SHA256_CTX c
