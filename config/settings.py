@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "masip.api",
     "masip.evidence",
     "masip.risk",
+    "masip.referrals",
+    "masip.panels",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,22 @@ class Permission(StrEnum):
     # recording a new assessment.
     RISK_VIEW = "risk_view"
     RISK_ASSESS = "risk_assess"
+    # Referrals into a site's programme (issue 6): making one; triaging the
+    # site's queue (accept into a case, decline, ask for more).
+    REFERRAL_MAKE = "referral_make"
+    REFERRAL_TRIAGE = "referral_triage"
+    # Multi-agency panels: reading the meetings of panels one's agency sits on
+    # and one's agency's pack; running meetings (agenda, attendance, records,
+    # minutes) as the site's coordinator.
+    PANEL_VIEW = "panel_view"
+    PANEL_MANAGE = "panel_manage"
+    # Actions agreed at panel: reading them; updating and completing those
+    # one's own agency owns.
+    ACTION_VIEW = "action_view"
+    ACTION_UPDATE = "action_update"
+    # Closing a case: asking for closure (checklist and reason) is casework;
+    # approving it is CASE_CLOSE (a manager, never the one who asked).
+    CASE_CLOSE_REQUEST = "case_close_request"
 
 
 class Scope(StrEnum):

@@ -72,6 +72,11 @@ _CASEWORK = frozenset(
         P.EVIDENCE_DOWNLOAD,
         P.RISK_VIEW,
         P.RISK_ASSESS,
+        P.REFERRAL_MAKE,
+        P.PANEL_VIEW,
+        P.ACTION_VIEW,
+        P.ACTION_UPDATE,
+        P.CASE_CLOSE_REQUEST,
     }
 )
 _ALL_COMPARTMENTS = frozenset(Compartment)
@@ -129,8 +134,9 @@ ROLES: dict[RoleName, Role] = {
             name=RoleName.HELPLINE_ADVISER,
             description=(
                 "Takes calls on the national helpline, screens risk and refers "
-                "cases with consent; sees only the referrals they made, without "
-                "the sealed compartments."
+                "cases with consent (a referral into a site's programme, or a "
+                "new case); sees only the referrals they made, without the "
+                "sealed compartments."
             ),
             scope=Scope.OWN_REFERRALS,
             permissions=frozenset(
@@ -143,16 +149,21 @@ ROLES: dict[RoleName, Role] = {
                     P.INCIDENT_RECORD,
                     P.RISK_VIEW,
                     P.RISK_ASSESS,
+                    P.REFERRAL_MAKE,
                 }
             ),
         ),
         Role(
             name=RoleName.PANEL_COORDINATOR,
             description=(
-                "Runs the multi-agency panels for a site: reads the cases led in "
-                "that site to prepare agendas, and their risk pictures, without "
-                "sealed compartments; must state a purpose before opening a "
-                "case; may print the case list as a PDF for a panel pack."
+                "Runs the multi-agency panels for a site: triages the referrals "
+                "into the site's programme (accepting one opens or joins a case "
+                "and involves the agencies), reads the cases led in that site "
+                "to prepare agendas, and their risk pictures, without sealed "
+                "compartments; runs the meetings (agenda, attendance, "
+                "information-sharing records, decisions, actions, minutes); "
+                "must state a purpose before opening a case; may print the "
+                "case list as a PDF for a panel pack."
             ),
             scope=Scope.SITE,
             permissions=frozenset(
@@ -162,6 +173,10 @@ ROLES: dict[RoleName, Role] = {
                     P.INCIDENT_VIEW,
                     P.RISK_VIEW,
                     P.EXPORT_PDF,
+                    P.REFERRAL_TRIAGE,
+                    P.PANEL_VIEW,
+                    P.PANEL_MANAGE,
+                    P.ACTION_VIEW,
                 }
             ),
             requires_purpose=True,

@@ -185,6 +185,14 @@ class Notification(models.Model):
         SECURITY_ALERT = "security_alert", "Security alert"
         SIGN_IN_METHODS = "sign_in_methods", "Your sign-in methods changed"
         RISK_HIGH = "risk_high", "A case your agency leads was rated high risk"
+        REFERRAL_WAITING = "referral_waiting", "A referral is waiting for triage"
+        REFERRAL_DECIDED = "referral_decided", "Your referral was triaged"
+        ACTION_ASSIGNED = "action_assigned", "An action was assigned to you"
+        ACTION_OVERDUE = "action_overdue", "An action is overdue"
+        MEETING_SCHEDULED = "meeting_scheduled", "A panel meeting was scheduled"
+        CLOSURE_APPROVAL = "closure_approval", "A case is waiting for closure approval"
+        CLOSURE_DECIDED = "closure_decided", "Your closure request was decided"
+        FOLLOW_UP_DUE = "follow_up_due", "An outcome follow-up is due"
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"
@@ -192,8 +200,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     case_reference = models.CharField(max_length=32, blank=True)
     message = models.TextField()
+    # A page inside MASIP the notice is about (a path, never a full URL).
+    link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

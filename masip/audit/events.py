@@ -163,3 +163,43 @@ class EventType(models.TextChoices):
     RISK_PICTURE_VIEWED = "risk.picture_viewed", "Viewed the case's risk picture"
     RISK_REVIEW_FLAGGED = "risk.review_flagged", "Marked a case for a risk review"
     RISK_PANEL_QUEUED = "risk.panel_queued", "Queued a case for the next panel"
+    REFERRAL_SUBMITTED = "referral.submitted", "Made a referral to a programme"
+    REFERRAL_VIEWED = "referral.viewed", "Viewed a referral"
+    REFERRAL_UPDATED = "referral.updated", "Added information to a referral"
+    REFERRAL_ACCEPTED = "referral.accepted", "Accepted a referral"
+    REFERRAL_DECLINED = "referral.declined", "Declined a referral"
+    REFERRAL_INFO_REQUESTED = (
+        "referral.info_requested",
+        "Asked the referrer for more information",
+    )
+    REFERRAL_MATCHES_SHOWN = (
+        "referral.matches_shown",
+        "Was shown possible matches for a referral's people",
+    )
+    PANEL_UPDATED = "panel.updated", "Changed a panel's member agencies"
+    MEETING_SCHEDULED = "panel.meeting_scheduled", "Scheduled a panel meeting"
+    MEETING_UPDATED = "panel.meeting_updated", "Changed a panel meeting"
+    MEETING_VIEWED = "panel.meeting_viewed", "Viewed a panel meeting"
+    AGENDA_CHANGED = "panel.agenda_changed", "Changed a meeting's agenda"
+    ATTENDANCE_RECORDED = "panel.attendance_recorded", "Recorded attendance"
+    DISCUSSION_RECORDED = (
+        "panel.discussion_recorded",
+        "Recorded the panel's discussion of a case",
+    )
+    INFORMATION_SHARE_RECORDED = (
+        "panel.information_shared",
+        "Recorded information shared at panel",
+    )
+    PANEL_PACK_DOWNLOADED = "panel.pack_downloaded", "Downloaded a panel pack"
+    PANEL_PACK_VIEWED = "panel.pack_viewed", "Viewed a panel pack"
+    MINUTES_DOWNLOADED = "panel.minutes_downloaded", "Downloaded panel minutes"
+    MINUTES_VIEWED = "panel.minutes_viewed", "Viewed panel minutes"
+    ACTION_CREATED = "action.created", "Agreed an action"
+    ACTION_UPDATED = "action.updated", "Changed an action"
+    ACTION_COMPLETED = "action.completed", "Completed an action"
+    CASE_CLOSURE_REQUESTED = "case.closure_requested", "Asked for the case to close"
+    CASE_CLOSURE_APPROVED = "case.closure_approved", "Approved closing the case"
+    CASE_CLOSURE_REFUSED = "case.closure_refused", "Refused closing the case"
+    CASE_REOPENED = "case.reopened", "Reopened the case"
+    FOLLOW_UP_RECORDED = "case.follow_up_recorded", "Recorded an outcome follow-up"
+    NOTIFICATION_EMAILED = "notification.emailed", "Sent a notification by email"

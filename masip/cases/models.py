@@ -90,6 +90,15 @@ class LawfulBasis(models.TextChoices):
     CRIME_AND_DISORDER = "crime_and_disorder", "Crime and Disorder Act 1998 s115"
 
 
+class ConsentStatus(models.TextChoices):
+    """The data subject's consent to sharing (each answer needs its reason)."""
+
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
 class Case(VersionedModel):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     lead_agency = models.ForeignKey(

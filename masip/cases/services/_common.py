@@ -10,7 +10,8 @@ from django.utils import timezone
 from masip.access.actors import Actor
 from masip.access.permissions import Compartment, Permission
 from masip.access.policy import Access
-from masip.accounts.models import Notification, User
+from masip.accounts import notices
+from masip.accounts.models import User
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case
@@ -44,12 +45,9 @@ def require(actor: Actor, permission: Permission) -> None:
 
 
 def notify(recipients: Iterable[User], *, kind: str, case: Case, message: str) -> None:
-    """Leave an in-app notice about the case for each recipient."""
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=user, kind=kind, case_reference=case.reference, message=message
-        )
-        for user in recipients
+    """Leave a notice about the case for each recipient."""
+    notices.notify(
+        recipients, kind=kind, case_reference=case.reference, message=message
     )
 
 
