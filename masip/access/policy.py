@@ -25,6 +25,7 @@ Rules that keep it honest (docs/access-control.md has the table):
    404 like any other) so the attempt can be audited.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -479,6 +480,52 @@ class Access:
             share = shares[membership.agency_id]
             return Reach(membership, "share", allowed & share.compartment_set)
         return Reach(membership, scope.value, allowed)
+
+    # Panels -----------------------------------------------------------------
+
+    def visible_panels(self, need: Permission = Permission.PANEL_VIEW) -> QuerySet[Any]:
+        """The panels the user reaches for ``need``.
+
+        ``PANEL_MANAGE``: the panel of the site of each membership granting it
+        (the site's coordinator). Any other panel verb: panels on which an
+        agency the user holds it in sits, and the coordinator's own site's.
+        """
+        from masip.panels.models import Panel
+
+        reach = Q(pk__isnull=True)
+        for membership in self.memberships_with(need):
+            site_id = membership.agency.site_id
+            if Permission.PANEL_MANAGE in membership.role_def.permissions:
+                if site_id is not None:
+                    reach |= Q(site_id=site_id)
+            elif need != Permission.PANEL_MANAGE:
+                reach |= Q(member_agencies=membership.agency_id)
+        return Panel.objects.filter(reach).distinct()
+
+    def meeting_for(self, public_id: "uuid.UUID | str", *, need: Permission) -> Any:
+        """A meeting of a panel the user reaches for ``need``, else ``Http404``
+        (missing and out of reach answer alike)."""
+        from django.core.exceptions import ValidationError
+
+        from masip.panels.models import Meeting
+
+        panels = self.visible_panels(need)
+        try:
+            meeting = (
+                Meeting.objects.filter(public_id=public_id, panel__in=panels)
+                .select_related("panel", "panel__site")
+                .first()
+            )
+        except ValidationError:
+            meeting = None
+        if meeting is None:
+            raise Http404("No meeting found.")
+        return meeting
+
+    def panel_agencies(self, need: Permission = Permission.PANEL_VIEW) -> list[Any]:
+        """The agencies in whose name the user reads panel business (one
+        membership each), for building per-agency packs and action lists."""
+        return [m.agency for m in self.memberships_with(need)]
 
     # Pages ----------------------------------------------------------------
 

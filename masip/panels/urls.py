@@ -1,0 +1,6 @@
+"""Panels and their meetings, mounted at ``/panels/``."""
+
+from django.urls import URLPattern
+
+app_name = "panels"
+urlpatterns: list[URLPattern] = []
