@@ -22,6 +22,7 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.demo import data
 from masip.demo.cases import DemoCases
+from masip.demo.panels import ensure_panels
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import WRITE_ORDER, explicit_timestamps
 
@@ -60,6 +61,7 @@ def load_demo(
             with explicit_timestamps(WRITE_ORDER):
                 new_cases = planner.build(skip=existing)
                 planner.batch.save()
+        ensure_panels(structure, anchor=anchor)
         for case in new_cases:
             audit.record(
                 EventType.CASE_CREATED,
