@@ -107,6 +107,13 @@ class AgendaItem(models.Model):
     summary = EncryptedTextField(blank=True, seal_field="public_id")
     decisions = EncryptedTextField(blank=True, seal_field="public_id")
     victim_voice = EncryptedTextField(blank=True, seal_field="public_id")
+    # Why the panel did not discuss the case after all (time ran out, the
+    # lead agency sent apologies...): the other way an item is settled
+    # before the minutes are issued. Set only while ``discussed`` is false;
+    # null on rows made before it existed (a sealed column has no SQL default).
+    not_discussed_reason = EncryptedTextField(
+        blank=True, null=True, seal_field="public_id"
+    )
     recorded_by = models.ForeignKey(
         "accounts.User",
         null=True,
@@ -126,6 +133,11 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} at {self.meeting_id}"
+
+    @property
+    def settled(self) -> bool:
+        """Discussed, or marked as not discussed with a reason."""
+        return self.discussed or bool(self.not_discussed_reason)
 
 
 class Attendance(models.Model):

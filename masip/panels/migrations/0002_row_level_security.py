@@ -11,7 +11,11 @@ from masip.isolation.operations import ProtectCaseScopedTable
 
 
 class Migration(migrations.Migration):
-    dependencies = [("panels", "0001_initial")]
+    dependencies = [
+        ("panels", "0001_initial"),
+        # The version 2 policy functions every protected table's policies call.
+        ("isolation", "0003_staff_involved_and_subject_access"),
+    ]
 
     operations = [
         ProtectCaseScopedTable("panels.AgendaItem", via="case"),
