@@ -20,6 +20,7 @@ from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
+from masip.panels.action_selectors import action_timeline_context
 from masip.risk.views import recognition_context
 
 TIMELINE_PAGE_SIZE = 50
@@ -101,6 +102,7 @@ class IncidentListView(_IncidentView):
             page_links=page_links(page, request.GET),
             rows=rows,
             any_masked=any(row.location_masked for row in rows),
+            **action_timeline_context(self.case, self.case_access),
         )
 
 
