@@ -16,7 +16,6 @@ from masip.cases.models import (
     STATUS_TRANSITIONS,
     CaseNote,
     CaseStatus,
-    ClosureReason,
     LawfulBasis,
     RecordedAs,
     ReferralSource,
@@ -137,17 +136,13 @@ class CaseEditForm(CaseDetailsForm):
 
 
 class CaseStatusForm(GovukForm):
+    """Moves an open case on. Closing goes through a closure request that a
+    manager approves, and reopening through its own page, with a reason."""
+
     to_status = forms.ChoiceField(
         label="New status",
         widget=forms.RadioSelect,
         error_messages=_required("Select the new status."),
-    )
-    closure_reason = forms.ChoiceField(
-        label="Reason for closing",
-        help_text="Only if you are closing the case.",
-        choices=ClosureReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
     )
     reason = forms.CharField(
         label="Note about the change",
@@ -155,30 +150,13 @@ class CaseStatusForm(GovukForm):
         required=False,
     )
 
-    def __init__(
-        self, *args: Any, current: str, can_close: bool, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = [(s, CaseStatus(s).label) for s in STATUS_TRANSITIONS[current]]
-        field = form_field(self, "to_status", forms.ChoiceField)
-        field.choices = allowed
-        # Those who may not close are not offered it; if they send it anyway the
-        # view answers 403 (closing is a verb of its own).
-        field.widget.choices = [c for c in allowed if can_close or c[0] != "closed"]
-        if CaseStatus.CLOSED not in STATUS_TRANSITIONS[current] or not can_close:
-            del self.fields["closure_reason"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        closing = data.get("to_status") == CaseStatus.CLOSED
-        asked = "closure_reason" in self.fields
-        if closing and asked and not data.get("closure_reason"):
-            self.add_error("closure_reason", "Select why the case is being closed.")
-        return data
-
-    @property
-    def closing(self) -> bool:
-        return self.cleaned_data.get("to_status") == CaseStatus.CLOSED
+        form_field(self, "to_status", forms.ChoiceField).choices = [
+            (s, CaseStatus(s).label)
+            for s in STATUS_TRANSITIONS[current]
+            if s != CaseStatus.CLOSED and current != CaseStatus.CLOSED
+        ]
 
 
 class CaseRiskForm(GovukForm):

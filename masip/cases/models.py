@@ -437,3 +437,169 @@ class CaseStaffInvolvement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cleared_at is None
+
+
+# Closing a case, and the outcome follow-ups after it ---------------------------
+
+
+class ClosureRequest(models.Model):
+    """A worker's request to close the case, and a manager's decision on it.
+
+    The checklist answers are kept as they stood when the request was made:
+    whether any action was outstanding, which risk assessment counted as the
+    final review, and how and when the victim was told. A case has at most
+    one request waiting for a decision.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="closure_requests"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    # The agency in whose name the request was made.
+    requested_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=32, choices=ClosureReason.choices)
+    note = EncryptedTextField(seal_field="public_id")
+    # The checklist, as it stood when asked.
+    no_open_actions = models.BooleanField()
+    final_risk_review = models.ForeignKey(
+        "risk.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    victim_informed = models.BooleanField()
+    victim_informed_how = EncryptedTextField(blank=True, seal_field="public_id")
+    victim_informed_on = models.DateField(null=True, blank=True)
+    # The decision.
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = EncryptedTextField(blank=True, seal_field="public_id")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="cases_one_pending_closure_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="cases_closure_request_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure request on {self.case_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class OutcomeAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class OutcomeFollowUp(models.Model):
+    """An outcome measurement 6, 12 or 24 months after the case closed
+    (DOMAIN.md 9.4): any new stalking or harassment reported against the same
+    victim or a new one, and any breach of an order."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        DONE = "done", "Recorded"
+        CANCELLED = "cancelled", "Cancelled (case reopened)"
+
+    MONTHS = (6, 12, 24)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    closure_request = models.ForeignKey(
+        ClosureRequest, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    months = models.PositiveSmallIntegerField(
+        choices=[(m, f"{m} months") for m in MONTHS]
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DUE)
+    # When the lead agency's managers were reminded it is due (once).
+    reminded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    new_report_same_victim = models.CharField(
+        max_length=16, choices=OutcomeAnswer.choices, blank=True
+    )
+    new_report_new_victim = models.CharField(
+        max_length=16, choices=OutcomeAnswer.choices, blank=True
+    )
+    order_breaches = models.CharField(
+        max_length=16, choices=OutcomeAnswer.choices, blank=True
+    )
+    note = EncryptedTextField(blank=True, seal_field="public_id")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closure_request", "months"],
+                name="cases_one_follow_up_per_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__in=(6, 12, 24)),
+                name="cases_follow_up_months_6_12_24",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status="done",
+                        recorded_at__isnull=False,
+                        recorded_by__isnull=False,
+                    )
+                    & ~Q(new_report_same_victim="")
+                    & ~Q(new_report_new_victim="")
+                    & ~Q(order_breaches="")
+                )
+                | (~Q(status="done") & Q(recorded_at__isnull=True)),
+                name="cases_follow_up_done_has_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.months}-month follow-up on {self.case_id}"
+
+    @property
+    def is_due(self) -> bool:
+        return self.status == self.Status.DUE

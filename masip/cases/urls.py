@@ -6,6 +6,7 @@ from masip.cases.views import (
     access_log,
     break_glass,
     case,
+    closure,
     lists,
     notes,
     reveal,
@@ -59,6 +60,35 @@ urlpatterns = [
         "<str:reference>/purpose/",
         break_glass.CasePurposeView.as_view(),
         name="case-purpose",
+    ),
+    path("<str:reference>/close/", closure.CaseCloseView.as_view(), name="case-close"),
+    path(
+        "<str:reference>/closure/",
+        closure.ClosureOverviewView.as_view(),
+        name="case-closure",
+    ),
+    path(
+        "<str:reference>/closure/<uuid:public_id>/",
+        closure.ClosureDetailView.as_view(),
+        name="closure-detail",
+    ),
+    path(
+        "<str:reference>/closure/<uuid:public_id>/decide/",
+        closure.ClosureDecideView.as_view(),
+        name="closure-decide",
+    ),
+    path(
+        "<str:reference>/closure/<uuid:public_id>/withdraw/",
+        closure.ClosureWithdrawView.as_view(),
+        name="closure-withdraw",
+    ),
+    path(
+        "<str:reference>/reopen/", closure.CaseReopenView.as_view(), name="case-reopen"
+    ),
+    path(
+        "<str:reference>/follow-ups/<uuid:public_id>/",
+        closure.FollowUpRecordView.as_view(),
+        name="follow-up-record",
     ),
     path(
         "<str:reference>/staff-involved/",

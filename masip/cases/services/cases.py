@@ -118,20 +118,23 @@ def _check_transition(case: Case, to_status: str, closure_reason: str) -> None:
         raise DomainError("Select why the case is being closed.")
 
 
-@transaction.atomic
-def case_change_status(
+def status_apply(
     *,
     actor: Actor,
-    case: Case,
+    locked: Case,
     to_status: str,
     closure_reason: str = "",
     reason: str = "",
 ) -> Case:
-    """Move the case along ``STATUS_TRANSITIONS``; closing needs ``CASE_CLOSE``."""
-    closing = to_status == CaseStatus.CLOSED
-    require(actor, Permission.CASE_CLOSE if closing else Permission.CASE_CHANGE_STATUS)
-    locked = lock_case(case)
+    """Move a case the caller has locked (``lock_case``, in its transaction)
+    along ``STATUS_TRANSITIONS``, keeping the change in the status history.
+
+    The one place a case's status changes: ``case_change_status`` for the
+    everyday moves, and the closure services (``services/closure.py``) to
+    close a case on a manager's approval and to reopen it.
+    """
     _check_transition(locked, to_status, closure_reason)
+    closing = to_status == CaseStatus.CLOSED
     from_status = locked.status
     locked.status = to_status
     locked.closure_reason = closure_reason if closing else ""
@@ -154,6 +157,33 @@ def case_change_status(
         EventType.CASE_STATUS_CHANGED, actor=actor, case=locked, changed_fields=changed
     )
     return locked
+
+
+@transaction.atomic
+def case_change_status(
+    *,
+    actor: Actor,
+    case: Case,
+    to_status: str,
+    reason: str = "",
+) -> Case:
+    """Move an open case along ``STATUS_TRANSITIONS``, short of closing it.
+
+    A case closes only when a team manager approves a closure request, and a
+    closed case reopens only with a reason (``services/closure.py``).
+    """
+    require(actor, Permission.CASE_CHANGE_STATUS)
+    if to_status == CaseStatus.CLOSED:
+        raise DomainError(
+            "A case closes when a team manager approves a request to close it. "
+            "Use \u201cClose the case\u201d instead."
+        )
+    locked = lock_case(case)
+    if locked.is_closed:
+        raise DomainError(
+            "The case is closed. Use \u201cReopen the case\u201d, giving the reason."
+        )
+    return status_apply(actor=actor, locked=locked, to_status=to_status, reason=reason)
 
 
 @transaction.atomic

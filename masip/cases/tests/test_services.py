@@ -182,28 +182,32 @@ def test_case_change_status_refuses_a_skip(cast):
     assert not events(EventType.CASE_STATUS_CHANGED)
 
 
-def test_case_change_status_closing_needs_close_verb(cast):
-    with pytest.raises(PermissionDenied):
+def test_case_change_status_refuses_to_close_even_for_a_manager(cast):
+    # Closing goes through a request and a second manager's approval
+    # (services/closure.py, tested in test_closure_services.py).
+    with pytest.raises(DomainError, match="approves a request to close it"):
         services.case_change_status(
-            actor=actor_for(cast.lead_worker),
+            actor=actor_for(cast.lead_manager),
             case=cast.case,
             to_status=CaseStatus.CLOSED,
-            closure_reason=ClosureReason.RISK_REDUCED,
         )
+    assert not events(EventType.CASE_STATUS_CHANGED)
 
 
-def test_case_change_status_closing_needs_reason(cast):
+def test_status_apply_closing_needs_reason(cast):
+    locked = Case.objects.select_for_update().get(pk=cast.case.pk)
+
     with pytest.raises(DomainError, match="why the case is being closed"):
-        services.case_change_status(
-            actor=actor_for(cast.lead_manager), case=cast.case, to_status="closed"
+        services.status_apply(
+            actor=actor_for(cast.lead_manager), locked=locked, to_status="closed"
         )
 
 
-def test_case_close_then_reopen_sets_and_clears_closure(cast):
+def test_status_apply_close_then_reopen_sets_and_clears_closure(cast):
     actor = actor_for(cast.lead_manager)
-    closed = services.case_change_status(
+    closed = services.status_apply(
         actor=actor,
-        case=cast.case,
+        locked=cast.case,
         to_status=CaseStatus.CLOSED,
         closure_reason=ClosureReason.CUSTODY,
     )
@@ -212,8 +216,8 @@ def test_case_close_then_reopen_sets_and_clears_closure(cast):
         timezone.localdate(),
     )
 
-    reopened = services.case_change_status(
-        actor=actor, case=closed, to_status=CaseStatus.ACTIVE
+    reopened = services.status_apply(
+        actor=actor, locked=closed, to_status=CaseStatus.ACTIVE
     )
 
     assert reopened.status == CaseStatus.ACTIVE

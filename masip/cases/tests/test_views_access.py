@@ -13,6 +13,7 @@ from masip.accounts.tests.stepup_helpers import factor_proved
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.cases.models import BreakGlassGrant, CaseAllocation, CaseShare
+from masip.cases.tests.closure_support import ask_to_close
 
 CASE_PAGES = [
     "case-detail",
@@ -79,10 +80,11 @@ def test_partner_worker_gets_403_on_manager_buttons(cast, client_for, name):
     assert response.status_code == 403
 
 
-def test_partner_worker_gets_403_when_closing(cast, client_for):
+def test_partner_worker_gets_403_when_deciding_a_closure(cast, client_for):
+    closure = ask_to_close(cast)
     response = client_for("partner_worker").post(
-        case_url("case-status", cast.case),
-        {"to_status": "closed", "closure_reason": "risk_reduced"},
+        case_url("closure-decide", cast.case, public_id=closure.public_id),
+        {"decision": "approve"},
     )
 
     assert response.status_code == 403
