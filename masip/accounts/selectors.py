@@ -1,6 +1,6 @@
 """Reads of the accounts app."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_static.models import StaticToken
 
@@ -15,11 +15,21 @@ from masip.accounts.models import (
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user)
+    """The user's own notices: unread first, then newest first."""
+    return Notification.objects.filter(recipient=user).order_by(
+        Case(When(read_at__isnull=True, then=Value(0)), default=Value(1)),
+        "-created_at",
+        "-id",
+    )
 
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_own(*, user: User, pk: int) -> Notification:
+    """One of the user's own notices; anyone else's, or none, answers 404."""
+    return get_object_or_404(Notification, pk=pk, recipient=user)
 
 
 def membership_list_for_agency(*, agency: Agency) -> QuerySet[Membership]:

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -313,6 +315,26 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def notification_open(*, notification: Notification) -> str:
+    """Mark the notice read (once) and answer the page it is about.
+
+    The page is its ``link`` when that is a path inside MASIP, else the case
+    page when it names a case, else the notifications page.
+    """
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    link = notification.link
+    if link.startswith("/") and url_has_allowed_host_and_scheme(
+        link, allowed_hosts=None
+    ):
+        return link
+    if notification.case_reference:
+        return reverse("cases:case-detail", args=[notification.case_reference])
+    return reverse("accounts:notifications")
 
 
 def _admin_actor(request: HttpRequest, membership: Membership) -> audit.AuditActor:

@@ -53,6 +53,11 @@ urlpatterns = [
     path("sign-in/confirm/", views.StepUpConfirmView.as_view(), name="step-up"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
     path("healthz/", views.HealthView.as_view(), name="health"),
     path("staff/", staff_views.StaffListView.as_view(), name="staff-list"),
     path("staff/add/", staff_views.StaffAddView.as_view(), name="staff-add"),

@@ -30,6 +30,7 @@ from masip.accounts.forms import (
 )
 from masip.accounts.sessions import session_start, sessions_end_everywhere
 from masip.audit.events import EventType
+from masip.core.pagination import page_links, paginate
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -92,9 +93,15 @@ class NotificationListView(View):
     required_permission = None  # every signed-in user has their own notifications
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        notifications = list(selectors.notification_list(user=request.user)[:100])
+        page = paginate(
+            selectors.notification_list(user=request.user),
+            params=request.GET,
+            per_page=settings.MASIP_PAGE_SIZE,
+        )
         return render(
-            request, "accounts/notifications.html", {"notifications": notifications}
+            request,
+            "accounts/notifications.html",
+            {"page": page, "page_links": page_links(page, request.GET)},
         )
 
     def post(self, request: AuthenticatedRequest) -> HttpResponseRedirect:
@@ -103,6 +110,17 @@ class NotificationListView(View):
             request, f"{count} notification{'s' if count != 1 else ''} marked as read."
         )
         return redirect("accounts:notifications")
+
+
+class NotificationOpenView(View):
+    """Opens what a notice is about, marking it read on the way."""
+
+    required_permission = None  # the user's own notices only (others: 404)
+    http_method_names = ["get"]
+
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponseRedirect:
+        notification = selectors.notification_get_own(user=request.user, pk=pk)
+        return redirect(services.notification_open(notification=notification))
 
 
 class HomeView(View):

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masip.access.roles import RoleName
+from masip.accounts import notices
 from masip.accounts.models import Notification, User
 from masip.audit import services as audit
 from masip.audit.events import EventType
@@ -149,14 +150,11 @@ def _high(case: Case, assessment: Assessment) -> None:
         memberships__is_active=True,
         is_active=True,
     ).distinct()
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=manager,
-            kind=Notification.Kind.RISK_HIGH,
-            case_reference=case.reference,
-            message=f"{reason} The case is queued for the next panel.",
-        )
-        for manager in managers
+    notices.notify(
+        managers,
+        kind=Notification.Kind.RISK_HIGH,
+        case_reference=case.reference,
+        message=f"{reason} The case is queued for the next panel.",
     )
 
 
