@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "masip.access.context_processors.access",
                 "masip.alerts.context_processors.alerts",
+                "masip.accounts.notification_context.notifications",
             ],
             "builtins": ["masip.core.templatetags.govuk"],
         },
@@ -285,6 +286,17 @@ MASIP_INSTRUMENT_DIR = env_str("MASIP_INSTRUMENT_DIR", "") or None
 MASIP_INSTRUMENT_WORDING_DIR = env_str("MASIP_INSTRUMENT_WORDING_DIR", "") or None
 # Days until the next risk assessment, by the level the last one gave.
 MASIP_RISK_REASSESS_DAYS = {"high": 28, "medium": 56, "standard": 91}
+# Closing a case needs a risk assessment with a level this recent (days).
+MASIP_CLOSURE_RISK_REVIEW_DAYS = env_int("MASIP_CLOSURE_RISK_REVIEW_DAYS", 28)
+# Referrals (masip/referrals): hours from receipt to a triage decision, by
+# urgency; days from acceptance to the case's first risk assessment; and how
+# long the shares made when a referral is accepted last.
+MASIP_TRIAGE_TARGET_HOURS = {
+    "urgent": env_int("MASIP_TRIAGE_URGENT_HOURS", 24),
+    "routine": env_int("MASIP_TRIAGE_ROUTINE_HOURS", 72),
+}
+MASIP_SCREENING_TARGET_DAYS = env_int("MASIP_SCREENING_TARGET_DAYS", 10)
+MASIP_REFERRAL_SHARE_DAYS = env_int("MASIP_REFERRAL_SHARE_DAYS", 365)
 MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
 _EVIDENCE_BACKEND = env_str(
@@ -312,17 +324,34 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # kept in the database (django-tasks-db, ADR 0011).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-MAILERS = {
+# E-mail (copies of in-app notices, sent by the worker): the console in
+# development, SMTP otherwise. The SMTP options apply only to the SMTP backend
+# (another backend refuses options it does not know).
+MASIP_EMAIL_BACKEND = env_str(
+    "MASIP_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_EMAIL_USE_TLS = env_bool("MASIP_EMAIL_USE_TLS", default=True)
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": env_str(
-            "MASIP_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        )
+        "BACKEND": MASIP_EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("MASIP_EMAIL_HOST", "localhost"),
+            "port": env_int("MASIP_EMAIL_PORT", 587 if _EMAIL_USE_TLS else 25),
+            "username": env_str("MASIP_EMAIL_USER"),
+            "password": env_str("MASIP_EMAIL_PASSWORD"),
+            "use_tls": _EMAIL_USE_TLS,
+            "timeout": env_int("MASIP_EMAIL_TIMEOUT", 30),
+        }
+        if MASIP_EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = env_str("MASIP_FROM_EMAIL", "masip@localhost")
+# Where MASIP is served, for the links in e-mails (no trailing path).
+MASIP_BASE_URL = env_str("MASIP_BASE_URL", "http://localhost:8000")
 
 # WebAuthn relying party (security keys, ADR 0018): the host name credentials
 # are bound to and the exact origin browsers report. Required with DEBUG off;

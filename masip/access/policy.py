@@ -50,6 +50,8 @@ from masip.access.permissions import Compartment, Permission, Scope
 from masip.access.roles import AGENCY_COMPARTMENTS, AgencyKind, RoleName
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from django.contrib.auth.models import AnonymousUser
 
     from masip.accounts.models import Membership, User
@@ -481,6 +483,78 @@ class Access:
             return Reach(membership, "share", allowed & share.compartment_set)
         return Reach(membership, scope.value, allowed)
 
+    # Referrals --------------------------------------------------------------
+    # A referral waiting for triage belongs to no case, so row-level security
+    # cannot guard it; these are its only doors (masip/referrals/models.py).
+
+    def _referral_q(self, need: Permission) -> Q:
+        """The referrals reached for ``need``: ``REFERRAL_MAKE`` those the user
+        made; ``REFERRAL_TRIAGE`` those sent to the site of each membership
+        holding it."""
+        reach = Q(pk__isnull=True)
+        memberships = self.memberships_with(need)
+        if need == Permission.REFERRAL_MAKE and memberships:
+            reach |= Q(referred_by_id=self.user_id)
+        elif need == Permission.REFERRAL_TRIAGE:
+            sites = {m.agency.site_id for m in memberships} - {None}
+            if sites:
+                reach |= Q(site_id__in=sorted(s for s in sites if s is not None))
+        return reach
+
+    def visible_referrals(self) -> QuerySet[Any]:
+        """The referrals the user made, and those to the sites they triage."""
+        from masip.referrals.models import Referral
+
+        reach = self._referral_q(Permission.REFERRAL_MAKE) | self._referral_q(
+            Permission.REFERRAL_TRIAGE
+        )
+        return Referral.objects.filter(reach)
+
+    def referral_for(self, public_id: "UUID | str", *, need: Permission) -> Any:
+        """The referral if reached for ``need``, else ``Http404`` (missing and
+        out of reach answer alike); ``PermissionDenied`` without the verb."""
+        from django.core.exceptions import ValidationError
+
+        from masip.referrals.models import Referral
+
+        if need not in (Permission.REFERRAL_MAKE, Permission.REFERRAL_TRIAGE):
+            raise ValueError(f"{need} is not a referral verb.")
+        if not self.has(need):
+            raise PermissionDenied
+        try:
+            referral = (
+                Referral.objects.filter(self._referral_q(need), public_id=public_id)
+                .select_related("site", "referring_agency", "referred_by", "triaged_by")
+                .first()
+            )
+        except ValidationError:
+            referral = None
+        if referral is None:
+            raise Http404("No referral found.")
+        return referral
+
+    def referral_membership(self, referral: Any, need: Permission) -> "Membership":
+        """The membership in whose name the user acts on ``referral``: for
+        triage, the one in the referral's site; for the referrer, the one in
+        the referring agency if still held."""
+        memberships = self.memberships_with(need)
+        for membership in memberships:
+            if need == Permission.REFERRAL_TRIAGE:
+                if membership.agency.site_id == referral.site_id:
+                    return membership
+            elif membership.agency_id == referral.referring_agency_id:
+                return membership
+        if need == Permission.REFERRAL_MAKE and memberships:
+            return memberships[0]
+        raise PermissionDenied
+
+    def match_hidden_cases(self) -> QuerySet[Any]:
+        """Ids of cases identity matching must not even hint at: those marked
+        as involving the staff of an agency the user works for (the block
+        beats every way in; the database's matching function leaves out the
+        same cases through ``masip.staff_agencies``)."""
+        return _marked_cases([m.agency_id for m in self._exposed_staff])
+
     # Panels -----------------------------------------------------------------
 
     def visible_panels(self, need: Permission = Permission.PANEL_VIEW) -> QuerySet[Any]:
@@ -533,36 +607,36 @@ class Access:
     def navigation(self) -> list[dict[str, str]]:
         from django.urls import reverse
 
-        items = []
-        if self.has(Permission.CASE_VIEW):
-            items.append({"label": "My cases", "href": reverse("cases:my-cases")})
-            items.append({"label": "All cases", "href": reverse("cases:case-list")})
-        if self.has(Permission.CASE_CREATE):
-            items.append({"label": "New case", "href": reverse("cases:case-create")})
-        if self.has(Permission.CASE_BREAK_GLASS):
-            items.append(
-                {"label": "Emergency access", "href": reverse("cases:break-glass")}
-            )
-        if self.has(Permission.REPORT_VIEW_AGGREGATE):
-            items.append({"label": "Reports", "href": reverse("reporting:overview")})
-        if self.has(Permission.AUDIT_VIEW):
-            items.append({"label": "Audit trail", "href": reverse("audit:event-list")})
-        if self.has(Permission.MEMBERSHIP_MANAGE):
-            items.append({"label": "Staff", "href": reverse("accounts:staff-list")})
-        if self.has(Permission.RISK_ASSESS):
-            items.append(
-                {"label": "Risk reviews due", "href": reverse("risk-global:overdue")}
-            )
-        if self.has(Permission.RETENTION_REVIEW):
-            items.append({"label": "Retention", "href": reverse("retention:queue")})
-        items.append(
-            {"label": "Notifications", "href": reverse("accounts:notifications")}
-        )
+        items = [
+            {"label": label, "href": reverse(url_name)}
+            for permission, label, url_name in NAVIGATION
+            if permission is None or self.has(permission)
+        ]
         if self.staff_memberships:
             items.append(
                 {"label": "Conflicts of interest", "href": reverse("conflicts:list")}
             )
         return items
+
+
+# The site's main navigation: (the verb that shows it, label, URL name), in
+# order; ``None`` for links every signed-in user has.
+NAVIGATION: tuple[tuple[Permission | None, str, str], ...] = (
+    (Permission.CASE_VIEW, "My cases", "cases:my-cases"),
+    (Permission.CASE_VIEW, "All cases", "cases:case-list"),
+    (Permission.CASE_CREATE, "New case", "cases:case-create"),
+    (Permission.CASE_BREAK_GLASS, "Emergency access", "cases:break-glass"),
+    (Permission.REPORT_VIEW_AGGREGATE, "Reports", "reporting:overview"),
+    (Permission.AUDIT_VIEW, "Audit trail", "audit:event-list"),
+    (Permission.MEMBERSHIP_MANAGE, "Staff", "accounts:staff-list"),
+    (Permission.REFERRAL_TRIAGE, "Triage", "referrals:triage"),
+    (Permission.REFERRAL_MAKE, "Referrals", "referrals:mine"),
+    (Permission.PANEL_VIEW, "Panels", "panels:panel-list"),
+    (Permission.ACTION_VIEW, "Actions", "actions:mine"),
+    (Permission.RISK_ASSESS, "Risk reviews due", "risk-global:overdue"),
+    (Permission.RETENTION_REVIEW, "Retention", "retention:queue"),
+    (None, "Notifications", "accounts:notifications"),
+)
 
 
 def _role_fits_agency(membership: "Membership") -> bool:

@@ -202,4 +202,11 @@ class EventType(models.TextChoices):
     CASE_CLOSURE_REFUSED = "case.closure_refused", "Refused closing the case"
     CASE_REOPENED = "case.reopened", "Reopened the case"
     FOLLOW_UP_RECORDED = "case.follow_up_recorded", "Recorded an outcome follow-up"
+    CASE_CLOSURE_WITHDRAWN = (
+        "case.closure_withdrawn",
+        "Withdrew a request to close the case",
+    )
     NOTIFICATION_EMAILED = "notification.emailed", "Sent a notification by email"
+    ACTION_VIEWED = "action.viewed", "Viewed an action"
+    ACTION_CANCELLED = "action.cancelled", "Cancelled an action"
+    REFERRAL_LIST_VIEWED = "referral.list_viewed", "Viewed a list of referrals"

@@ -28,6 +28,7 @@ SIGNED_IN_ONLY = {
     "accounts:sign-in",
     "accounts:sign-out",
     "accounts:notifications",
+    "accounts:notification-open",  # the user's own notices only (others: 404)
     "accounts:health",
     "accounts:mfa-verify",
     "accounts:mfa-enrol",
@@ -116,6 +117,9 @@ def _fill(route: str, cast: Cast) -> str:
             values["<int:pk>"] = str(
                 CaseAllocation.objects.filter(case=cast.case).first().pk
             )
+    if "<uuid:item_id>" in route:
+        # An agenda item of site A's meeting (the cast's case).
+        values["<uuid:item_id>"] = str(_meeting(cast).items.get().public_id)
     path = "/" + route
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
@@ -130,7 +134,111 @@ def _public_id_for(route: str, cast: Cast):
         return _evidence_item(cast).public_id
     if "assessments/" in route:
         return _assessment(cast).public_id
+    if route.startswith("cases/<str:reference>/actions/"):
+        return _action(cast).public_id
+    if "closure/<uuid:public_id>" in route:
+        return _closure_request(cast).public_id
+    if "follow-ups/<uuid:public_id>" in route:
+        return _follow_up(cast).public_id
+    if route.startswith("panels/meetings/<uuid:public_id>/"):
+        return _meeting(cast).public_id
+    if route.startswith("referrals/"):
+        return _referral(cast).public_id
     return cast.victim.public_id
+
+
+# A referral by lead_worker (Police A) to site A: its referrer's pages answer
+# lead_worker and 404 to anyone else holding REFERRAL_MAKE (as for no such
+# referral); its triage pages answer site A's coordinator.
+REFERRER = "lead_worker"
+
+
+def _referral(cast: Cast):
+    from masip.referrals.models import Referral
+    from masip.referrals.tests.factories import referral_from
+
+    found = Referral.objects.filter(referred_by=cast.lead_worker).first()
+    return found or referral_from(cast)
+
+
+# Site A's panel (every agency of the site but the programme office) and a
+# meeting of it with the cast's case listed and its minutes issued. Personas
+# holding a panel verb in another site (Police B) get 404, as for no meeting.
+MEETING_OUTSIDERS = {"outsider", "outsider_manager"}
+
+
+def _meeting(cast: Cast):
+    from django.utils import timezone
+
+    from masip.panels.models import Meeting
+    from masip.panels.tests.factories import (
+        AgendaItemFactory,
+        MeetingFactory,
+        PanelFactory,
+    )
+
+    found = Meeting.objects.filter(panel__site=cast.police_a.site).first()
+    if found:
+        return found
+    panel = PanelFactory(
+        site=cast.police_a.site,
+        member_agencies=[cast.police_a, cast.probation_a, cast.nhs_a, cast.advocacy_a],
+    )
+    meeting = MeetingFactory(
+        panel=panel,
+        created_by=cast.panel_coordinator,
+        minutes_issued_at=timezone.now(),
+    )
+    AgendaItemFactory(meeting=meeting, case=cast.case)
+    return meeting
+
+
+def _closure_request(cast: Cast):
+    """A request by lead_worker to close the cast's case, waiting, made once."""
+    from django.utils import timezone
+
+    from masip.cases.models import ClosureRequest
+
+    found = ClosureRequest.objects.filter(case=cast.case).first()
+    return found or ClosureRequest.objects.create(
+        case=cast.case,
+        requested_by=cast.lead_worker,
+        requested_agency=cast.police_a,
+        reason="risk_reduced",
+        note="No contact for six months; the panel agreed to close.",
+        no_open_actions=True,
+        victim_informed=True,
+        victim_informed_how="By phone, through the advocate.",
+        victim_informed_on=timezone.localdate(),
+    )
+
+
+def _follow_up(cast: Cast):
+    """A 6-month follow-up on the cast's case, not yet due."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masip.cases.models import OutcomeFollowUp
+
+    found = OutcomeFollowUp.objects.filter(case=cast.case).first()
+    return found or OutcomeFollowUp.objects.create(
+        case=cast.case,
+        closure_request=_closure_request(cast),
+        months=6,
+        due_on=timezone.localdate() + dt.timedelta(days=180),
+    )
+
+
+def _action(cast: Cast):
+    """An open action on the cast's case, owned by Police A (the lead)."""
+    from masip.panels.models import Action
+    from masip.panels.tests.factories import ActionFactory
+
+    found = Action.objects.filter(case=cast.case).first()
+    return found or ActionFactory(
+        case=cast.case, owner=cast.lead_worker, created_by=cast.lead_manager
+    )
 
 
 def _assessment(cast: Cast):
@@ -249,6 +357,10 @@ def test_global_urls_need_their_verb(cast, client_for, persona):
             continue
         status = client.get(_fill(route, cast)).status_code
         expected = {200, 302} if access.has(view.required_permission) else {403}
+        if route.startswith("panels/meetings/<uuid") and persona in MEETING_OUTSIDERS:
+            expected = {404} if expected != {403} else expected
+        if route.startswith("referrals/<uuid") and persona != REFERRER:
+            expected = {404} if expected != {403} else expected
         if status not in expected:
             failures.append(f"GET {name}: {status}, expected {sorted(expected)}")
     assert not failures, "\n".join(failures)
