@@ -23,6 +23,7 @@ from masip.cases.models import Case
 from masip.demo import data
 from masip.demo.cases import DemoCases
 from masip.demo.panels import ensure_panels
+from masip.demo.referrals import ensure_referrals
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import WRITE_ORDER, explicit_timestamps
 
@@ -62,6 +63,7 @@ def load_demo(
                 new_cases = planner.build(skip=existing)
                 planner.batch.save()
         ensure_panels(structure, anchor=anchor)
+        ensure_referrals(structure, now=timezone.now())
         for case in new_cases:
             audit.record(
                 EventType.CASE_CREATED,

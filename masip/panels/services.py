@@ -35,6 +35,7 @@ from masip.cases.models import (
     RiskLevel,
     RiskLevelChange,
 )
+from masip.cases.services import status_apply
 from masip.core.errors import DomainError
 from masip.core.templatetags.govuk import govuk_date
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
@@ -709,7 +710,21 @@ def discussion_record(
             case_reference=case.reference,
             changed_fields=["risk_level"],
         )
+    _start_panel_management(actor, case, locked.held_on)
     return row
+
+
+def _start_panel_management(actor: Actor, case: Case, held_on: dt.date) -> None:
+    """A case accepted from a referral is under panel management, so active,
+    once the panel has discussed it (the caller holds the case's lock)."""
+    if case.status != CaseStatus.ACCEPTED:
+        return
+    status_apply(
+        actor=actor,
+        locked=case,
+        to_status=CaseStatus.ACTIVE,
+        reason=f"Discussed at the panel meeting on {govuk_date(held_on)}",
+    )
 
 
 @transaction.atomic

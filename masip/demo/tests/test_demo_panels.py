@@ -3,8 +3,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from masip.accounts.models import Site
+from masip.accounts.models import Site, User
 from masip.panels.models import Action, Meeting, Panel
 
 
@@ -49,3 +50,19 @@ def test_demo_panels_load_twice_without_duplicates(demo):
     call_command("demo", force=True, stdout=None)
 
     assert (Meeting.objects.count(), Action.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_demo_triage_queues_hold_waiting_referrals_one_overdue(demo):
+    from masip.access.policy import Access
+    from masip.referrals.models import Referral
+    from masip.referrals.targets import triage_due
+
+    coordinator = User.objects.get(email="panel.coordinator@london.demo.example.org")
+    visible = Access(coordinator).visible_referrals()
+
+    assert visible.filter(status="waiting").count() == 2
+    assert visible.filter(status="more_info").count() == 1
+    urgent = visible.get(urgency="urgent")
+    assert triage_due(received_at=urgent.received_at, urgency="urgent") < timezone.now()
+    assert Referral.objects.count() == 3 * Site.objects.count()

@@ -477,6 +477,32 @@ def test_the_agreed_level_becomes_the_cases_level(cast, coordinator, meeting, it
     assert item.victim_voice.startswith("She wants")
 
 
+def test_an_accepted_case_discussed_at_panel_becomes_active(
+    cast, coordinator, meeting, item
+):
+    Case.objects.filter(pk=cast.case.pk).update(status="accepted")
+
+    discuss(coordinator, meeting, item)
+
+    case = Case.objects.get(pk=cast.case.pk)
+    assert case.status == "active"
+    change = case.status_changes.get(to_status="active")
+    assert change.from_status == "accepted"
+    assert change.reason == "Discussed at the panel meeting on 2 March 2026"
+    assert events("case.status_changed").get().case_reference == case.reference
+
+
+def test_a_case_already_active_keeps_its_status_when_discussed(
+    cast, coordinator, meeting, item
+):
+    Case.objects.filter(pk=cast.case.pk).update(status="monitoring")
+
+    discuss(coordinator, meeting, item)
+
+    assert Case.objects.get(pk=cast.case.pk).status == "monitoring"
+    assert not events("case.status_changed").exists()
+
+
 def test_agreeing_the_level_the_case_has_changes_nothing_on_the_case(
     cast, coordinator, meeting, item
 ):
