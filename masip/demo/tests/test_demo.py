@@ -25,7 +25,9 @@ from masip.cases.models import (
 from masip.demo import data
 from masip.demo.structure import demo_totp_secret
 from masip.incidents.models import Incident
+from masip.panels.models import Action, AgendaItem, Meeting, Panel
 from masip.people.models import Address, Person, PersonIdentifier, SafeContactPreference
+from masip.referrals.models import Referral
 
 COUNTED = (
     User,
@@ -43,6 +45,11 @@ COUNTED = (
     SafeContactPreference,
     Incident,
     AuditEvent,
+    Panel,
+    Meeting,
+    AgendaItem,
+    Action,
+    Referral,
 )
 
 
