@@ -572,7 +572,8 @@ class Access:
             if Permission.PANEL_MANAGE in membership.role_def.permissions:
                 if site_id is not None:
                     reach |= Q(site_id=site_id)
-            elif need != Permission.PANEL_MANAGE:
+            else:
+                # Only a panel verb other than PANEL_MANAGE gets here.
                 reach |= Q(member_agencies=membership.agency_id)
         return Panel.objects.filter(reach).distinct()
 
@@ -595,11 +596,6 @@ class Access:
         if meeting is None:
             raise Http404("No meeting found.")
         return meeting
-
-    def panel_agencies(self, need: Permission = Permission.PANEL_VIEW) -> list[Any]:
-        """The agencies in whose name the user reads panel business (one
-        membership each), for building per-agency packs and action lists."""
-        return [m.agency for m in self.memberships_with(need)]
 
     # Pages ----------------------------------------------------------------
 
