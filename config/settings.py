@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "masip.risk",
     "masip.referrals",
     "masip.panels",
+    "masip.orders",
+    "masip.interventions",
+    "masip.safety",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +300,14 @@ MASIP_TRIAGE_TARGET_HOURS = {
 }
 MASIP_SCREENING_TARGET_DAYS = env_int("MASIP_SCREENING_TARGET_DAYS", 10)
 MASIP_REFERRAL_SHARE_DAYS = env_int("MASIP_REFERRAL_SHARE_DAYS", 365)
+# Orders and safety (issue 7): days a person subject to a Stalking Protection
+# Order has to notify the police of their names and address after service,
+# and of each later change (Stalking Protection Act 2019, s9: three); how far
+# ahead the dashboard looks for orders expiring; how many days before an
+# expected release the victim's advocate is alerted.
+MASIP_SPO_NOTIFY_DAYS = env_int("MASIP_SPO_NOTIFY_DAYS", 3)
+MASIP_ORDER_EXPIRY_WINDOW_DAYS = env_int("MASIP_ORDER_EXPIRY_WINDOW_DAYS", 60)
+MASIP_RELEASE_ALERT_DAYS = env_int("MASIP_RELEASE_ALERT_DAYS", 14)
 MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
 _EVIDENCE_BACKEND = env_str(

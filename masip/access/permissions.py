@@ -67,6 +67,24 @@ class Permission(StrEnum):
     # Closing a case: asking for closure (checklist and reason) is casework;
     # approving it is CASE_CLOSE (a manager, never the one who asked).
     CASE_CLOSE_REQUEST = "case_close_request"
+    # Orders and their conditions, notification requirements and breaches
+    # (issue 7): reading them; recording orders, variations, breaches and
+    # deciding the possible breaches the system suggests.
+    ORDER_VIEW = "order_view"
+    ORDER_RECORD = "order_record"
+    # Perpetrator interventions (supervision, treatment, programmes, police
+    # disruption) and custody: reading them; recording them and their sessions.
+    INTERVENTION_VIEW = "intervention_view"
+    INTERVENTION_RECORD = "intervention_record"
+    # The victim's safety plan (its content sits in the victim location and
+    # contact compartment as well): reading it; writing a new version.
+    SAFETY_PLAN_VIEW = "safety_plan_view"
+    SAFETY_PLAN_EDIT = "safety_plan_edit"
+    # The one victim-update log across agencies: reading what the victim was
+    # told; logging or scheduling a contact (checked against the victim's
+    # safe-contact rules, and needing the victim contact compartment).
+    VICTIM_CONTACT_VIEW = "victim_contact_view"
+    VICTIM_CONTACT_LOG = "victim_contact_log"
 
 
 class Scope(StrEnum):

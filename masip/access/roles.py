@@ -77,6 +77,14 @@ _CASEWORK = frozenset(
         P.ACTION_VIEW,
         P.ACTION_UPDATE,
         P.CASE_CLOSE_REQUEST,
+        P.ORDER_VIEW,
+        P.ORDER_RECORD,
+        P.INTERVENTION_VIEW,
+        P.INTERVENTION_RECORD,
+        P.SAFETY_PLAN_VIEW,
+        P.SAFETY_PLAN_EDIT,
+        P.VICTIM_CONTACT_VIEW,
+        P.VICTIM_CONTACT_LOG,
     }
 )
 _ALL_COMPARTMENTS = frozenset(Compartment)
@@ -90,7 +98,9 @@ ROLES: dict[RoleName, Role] = {
                 "A practitioner (police officer, probation officer, clinician, "
                 "advocate) working the cases their agency leads or that are "
                 "shared with it: records people, incidents, notes and "
-                "evidence files."
+                "evidence files, orders and their breaches, interventions, the "
+                "victim's safety plan and every contact with the victim (checked "
+                "against the victim's safe-contact rules)."
             ),
             scope=Scope.AGENCY,
             permissions=_CASEWORK,
@@ -162,7 +172,8 @@ ROLES: dict[RoleName, Role] = {
                 "to prepare agendas, and their risk pictures, without sealed "
                 "compartments; runs the meetings (agenda, attendance, "
                 "information-sharing records, decisions, actions, minutes); "
-                "must state a purpose before opening a case; may print the "
+                "reads the orders, interventions, the victim-update log and "
+                "whether a safety plan is agreed (not its content); must state a purpose before opening a case; may print the "
                 "case list as a PDF for a panel pack."
             ),
             scope=Scope.SITE,
@@ -177,6 +188,10 @@ ROLES: dict[RoleName, Role] = {
                     P.PANEL_VIEW,
                     P.PANEL_MANAGE,
                     P.ACTION_VIEW,
+                    P.ORDER_VIEW,
+                    P.INTERVENTION_VIEW,
+                    P.SAFETY_PLAN_VIEW,
+                    P.VICTIM_CONTACT_VIEW,
                 }
             ),
             requires_purpose=True,

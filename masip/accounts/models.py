@@ -193,6 +193,17 @@ class Notification(models.Model):
         CLOSURE_APPROVAL = "closure_approval", "A case is waiting for closure approval"
         CLOSURE_DECIDED = "closure_decided", "Your closure request was decided"
         FOLLOW_UP_DUE = "follow_up_due", "An outcome follow-up is due"
+        ORDER_NOTIFICATION_OVERDUE = (
+            "order_notify_overdue",
+            "A notification under an order is overdue",
+        )
+        BREACH_REVIEW = "breach_review", "An incident may breach an order"
+        BREACH_CONFIRMED = "breach_confirmed", "A breach of an order was confirmed"
+        RELEASE_COMING = "release_coming", "A perpetrator's release is coming up"
+        SAFETY_PLAN_REVIEW_DUE = (
+            "safety_plan_review",
+            "A victim's safety plan is due for review",
+        )
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"

@@ -210,3 +210,57 @@ class EventType(models.TextChoices):
     ACTION_VIEWED = "action.viewed", "Viewed an action"
     ACTION_CANCELLED = "action.cancelled", "Cancelled an action"
     REFERRAL_LIST_VIEWED = "referral.list_viewed", "Viewed a list of referrals"
+    ORDER_RECORDED = "order.recorded", "Recorded an order"
+    ORDER_VIEWED = "order.viewed", "Viewed an order"
+    ORDER_CHANGED = (
+        "order.changed",
+        "Recorded a change to an order (service, variation, renewal or discharge)",
+    )
+    ORDER_CONDITION_ADDED = "order.condition_added", "Added a condition to an order"
+    ORDER_NOTIFICATION_RECORDED = (
+        "order.notification_recorded",
+        "Recorded a notification under an order's notification requirements",
+    )
+    BREACH_RECORDED = "order.breach_recorded", "Recorded a breach of an order"
+    BREACH_UPDATED = "order.breach_updated", "Updated a breach's response or outcome"
+    BREACH_REVIEW_OPENED = (
+        "order.breach_review_opened",
+        "Opened a review of an incident that may breach an order",
+    )
+    BREACH_REVIEW_DECIDED = (
+        "order.breach_review_decided",
+        "Decided whether an incident breached an order",
+    )
+    INTERVENTION_RECORDED = "intervention.recorded", "Recorded an intervention"
+    INTERVENTION_UPDATED = "intervention.updated", "Changed an intervention"
+    INTERVENTION_VIEWED = "intervention.viewed", "Viewed an intervention"
+    INTERVENTION_SESSION_RECORDED = (
+        "intervention.session_recorded",
+        "Recorded an intervention session",
+    )
+    CUSTODY_RECORDED = "custody.recorded", "Recorded a period in custody"
+    CUSTODY_UPDATED = "custody.updated", "Changed a period in custody"
+    RELEASE_ALERT_SENT = (
+        "custody.release_alert_sent",
+        "Alerted the victim's advocate to a coming release",
+    )
+    SAFETY_PLAN_SAVED = "safety.plan_saved", "Saved a version of the safety plan"
+    SAFETY_PLAN_VIEWED = "safety.plan_viewed", "Viewed the safety plan"
+    VICTIM_CONTACT_LOGGED = "safety.contact_logged", "Logged a contact with the victim"
+    VICTIM_CONTACT_SCHEDULED = (
+        "safety.contact_scheduled",
+        "Scheduled a contact with the victim",
+    )
+    VICTIM_CONTACT_UPDATED = (
+        "safety.contact_updated",
+        "Completed or cancelled a scheduled contact with the victim",
+    )
+    VICTIM_CONTACT_REFUSED = (
+        "safety.contact_refused",
+        "Was stopped from a contact the victim's safe-contact rules forbid",
+    )
+    VICTIM_UPDATES_VIEWED = "safety.updates_viewed", "Viewed the victim-update log"
+    PROTECTION_DASHBOARD_VIEWED = (
+        "protection.dashboard_viewed",
+        "Viewed the orders and safety dashboard",
+    )

@@ -10,6 +10,7 @@ incident, share and allocation, and asks each persona for each URL:
 * pages that are not about a case answer 403 without the verb.
 """
 
+import importlib
 import re
 from collections.abc import Iterator
 
@@ -128,6 +129,12 @@ def _fill(route: str, cast: Cast) -> str:
 
 
 def _public_id_for(route: str, cast: Cast):
+    # Orders, interventions and safety (issue 7): each app's factories name
+    # the record a route of theirs is about.
+    for app in ("orders", "interventions", "safety"):
+        if route.startswith(f"cases/<str:reference>/{app}/"):
+            factories = importlib.import_module(f"masip.{app}.tests.factories")
+            return factories.matrix_public_id(route, cast)
     if "incidents/" in route:
         return cast.incident.public_id
     if "evidence/" in route:

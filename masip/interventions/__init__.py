@@ -1,0 +1,1 @@
+"""Perpetrator interventions and custody."""

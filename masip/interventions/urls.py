@@ -1,0 +1,6 @@
+"""A case's perpetrator interventions and custody, mounted at ``/cases/<reference>/interventions/``."""
+
+from django.urls import URLPattern
+
+app_name = "interventions"
+urlpatterns: list[URLPattern] = []

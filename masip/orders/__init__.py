@@ -1,0 +1,1 @@
+"""Orders, conditions, notification requirements and breaches."""

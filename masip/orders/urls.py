@@ -1,0 +1,6 @@
+"""The orders on a case, mounted at ``/cases/<reference>/orders/``."""
+
+from django.urls import URLPattern
+
+app_name = "orders"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Victim safety plans, safe contact and the victim-update log."""
