@@ -173,8 +173,9 @@ ROLES: dict[RoleName, Role] = {
                 "compartments; runs the meetings (agenda, attendance, "
                 "information-sharing records, decisions, actions, minutes); "
                 "reads the orders, interventions, the victim-update log and "
-                "whether a safety plan is agreed (not its content); must state a purpose before opening a case; may print the "
-                "case list as a PDF for a panel pack."
+                "whether a safety plan is agreed (not its content); must state "
+                "a purpose before opening a case; may print the case list as a "
+                "PDF for a panel pack."
             ),
             scope=Scope.SITE,
             permissions=frozenset(

@@ -1,4 +1,7 @@
-"""A case's perpetrator interventions and custody, mounted at ``/cases/<reference>/interventions/``."""
+"""A case's perpetrator interventions and custody.
+
+Mounted at ``/cases/<reference>/interventions/``.
+"""
 
 from django.urls import URLPattern
 

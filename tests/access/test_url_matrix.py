@@ -128,13 +128,19 @@ def _fill(route: str, cast: Cast) -> str:
     return path
 
 
-def _public_id_for(route: str, cast: Cast):
-    # Orders, interventions and safety (issue 7): each app's factories name
-    # the record a route of theirs is about.
+def _issue_7_public_id(route: str, cast: Cast):
+    """Orders, interventions and safety: each app's factories name the record
+    a route of theirs is about (None: the route is not theirs)."""
     for app in ("orders", "interventions", "safety"):
         if route.startswith(f"cases/<str:reference>/{app}/"):
             factories = importlib.import_module(f"masip.{app}.tests.factories")
             return factories.matrix_public_id(route, cast)
+    return None
+
+
+def _public_id_for(route: str, cast: Cast):
+    if found := _issue_7_public_id(route, cast):
+        return found
     if "incidents/" in route:
         return cast.incident.public_id
     if "evidence/" in route:
