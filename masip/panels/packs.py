@@ -71,8 +71,7 @@ from masip.incidents.models import Incident
 from masip.incidents.selectors import incident_when
 from masip.panels.models import Action, AgendaItem, Condition, InformationShare
 from masip.risk.models import Assessment
-from masip.risk.selectors import answers_visible, instrument_of
-from masip.risk.views import _answer_rows
+from masip.risk.selectors import answer_rows, answers_visible, instrument_of
 
 if TYPE_CHECKING:
     from masip.accounts.models import Membership
@@ -479,7 +478,7 @@ def _assessment_line(assessment: Assessment, case_access: CaseAccess) -> Assessm
         completed_by=_name(assessment.completed_by),
         judgement=judgement,
         answers=(
-            _answer_rows(instrument, assessment.answers)
+            answer_rows(instrument, assessment.answers)
             if visible and instrument is not None
             else []
         ),

@@ -155,6 +155,11 @@ def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
+def unsettled_items(meeting: Meeting) -> list[AgendaItem]:
+    """Items neither discussed nor marked as not discussed."""
+    return [item for item in agenda_items(meeting) if not item.settled]
+
+
 def attendance_by_agency(meeting: Meeting) -> dict[int, Attendance]:
     return {
         row.agency_id: row

@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -84,6 +85,29 @@ def answers_visible(
         return True
     reader = case_access.acting_membership(Permission.RISK_VIEW)
     return reader.agency_id == assessment.agency_id
+
+
+def answer_rows(
+    instrument: Instrument, answers: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """(question, answer in words) for each item, in order: what the
+    assessment pages and the panel packs show of an assessment's answers."""
+    words = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+    rows = []
+    for item in instrument.items:
+        value = answers.get(item.id)
+        if value is None:
+            shown = "Not answered"
+        elif item.answer == "choice":
+            shown = next(
+                (c.label for c in item.choices if c.value == value), str(value)
+            )
+        elif item.answer == "scale":
+            shown = f"{value} (from {item.minimum} to {item.maximum})"
+        else:
+            shown = words.get(str(value), str(value))
+        rows.append((item.text or item.topic, shown))
+    return rows
 
 
 def assessment_get(*, case: Case, public_id: uuid.UUID) -> Assessment:

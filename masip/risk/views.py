@@ -137,7 +137,7 @@ class AssessmentStartView(_RiskView):
             instrument=instrument,
             form=form,
             result=score(instrument, answers),
-            rows=_answer_rows(instrument, answers),
+            rows=selectors.answer_rows(instrument, answers),
             hidden=hidden,
         )
 
@@ -227,7 +227,7 @@ class AssessmentDetailView(_RiskView):
                 target_id=assessment.public_id,
             )
         rows = (
-            _answer_rows(instrument, assessment.answers)
+            selectors.answer_rows(instrument, assessment.answers)
             if visible and instrument is not None
             else []
         )
@@ -239,28 +239,6 @@ class AssessmentDetailView(_RiskView):
             result=assessment.result if visible else {},
             rows=rows,
         )
-
-
-def _answer_rows(
-    instrument: Instrument, answers: dict[str, Any]
-) -> list[tuple[str, str]]:
-    """(question, answer in words) for each item, in order."""
-    words = {"yes": "Yes", "no": "No", "unknown": "Not known"}
-    rows = []
-    for item in instrument.items:
-        value = answers.get(item.id)
-        if value is None:
-            shown = "Not answered"
-        elif item.answer == "choice":
-            shown = next(
-                (c.label for c in item.choices if c.value == value), str(value)
-            )
-        elif item.answer == "scale":
-            shown = f"{value} (from {item.minimum} to {item.maximum})"
-        else:
-            shown = words.get(str(value), str(value))
-        rows.append((item.text or item.topic, shown))
-    return rows
 
 
 def _chart(markup: str) -> SafeString:
