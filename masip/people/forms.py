@@ -10,8 +10,16 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from masip.cases.models import ParticipantRole
-from masip.core.forms import GovukDateField, GovukForm, VersionField, form_field
+from masip.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukTimeField,
+    VersionField,
+    form_field,
+)
 from masip.people.models import (
+    WEEKDAYS,
+    Address,
     Channel,
     Confidentiality,
     DatePrecision,
@@ -254,6 +262,14 @@ class AddressForm(GovukForm):
     is_current = forms.BooleanField(
         label="This is where they live now", required=False, initial=True
     )
+    safe_to_write = forms.BooleanField(
+        label="Safe to send letters to",
+        required=False,
+        help_text=(
+            "Tick only if the victim has said letters may be sent here. Letters "
+            "go only to a current address marked safe."
+        ),
+    )
     confidentiality = confidentiality_field(
         label="Who can see this address", error="Select who can see this address."
     )
@@ -330,10 +346,40 @@ class SafeContactForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
     )
     safe_times = forms.CharField(
-        label="Safe times to contact",
+        label="Safe times to contact, in the victim's words",
         max_length=200,
         required=False,
         help_text="For example, weekdays between 10am and 2pm.",
+    )
+    contact_days = forms.TypedMultipleChoiceField(
+        label="Days they may be contacted",
+        choices=[(str(day), name) for day, name in WEEKDAYS],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked if any day is safe. MASIP refuses others.",
+        error_messages={"invalid_choice": "Select days from the list."},
+    )
+    contact_from = GovukTimeField(
+        label="Earliest time to contact them",
+        required=False,
+        help_text="UK time, for example 10:00. Leave blank if there is no limit.",
+    )
+    contact_until = GovukTimeField(
+        label="Contact must end by",
+        required=False,
+        help_text=(
+            "UK time, for example 14:00. Leave blank if there is no limit. The "
+            "window cannot run past midnight."
+        ),
+    )
+    letter_addresses = forms.TypedMultipleChoiceField(
+        label="Addresses safe to send letters to",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only current addresses are listed. Letters go nowhere else.",
+        error_messages={"invalid_choice": "Select addresses from the list."},
     )
     no_voicemail = forms.BooleanField(
         label="Do not leave voicemail messages", required=False, initial=True
@@ -351,8 +397,27 @@ class SafeContactForm(GovukForm):
     # Blank when no preferences were recorded as the form was opened.
     version = VersionField(required=False)
 
+    def __init__(
+        self, *args: Any, addresses: Iterable[Address] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(a.pk), str(a)) for a in addresses if a.is_current]
+        if choices:
+            form_field(
+                self, "letter_addresses", forms.TypedMultipleChoiceField
+            ).choices = choices
+        else:
+            del self.fields["letter_addresses"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        start, end = data.get("contact_from"), data.get("contact_until")
+        if start is not None and end is not None and start >= end:
+            self.add_error(
+                "contact_until",
+                "The end of the contact window must be later than its start. "
+                "The window cannot run past midnight.",
+            )
         both = set(data.get("safe_channels", ())) & set(
             data.get("forbidden_channels", ())
         )

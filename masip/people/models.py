@@ -7,9 +7,11 @@ a ``seal_id`` the ciphertext is bound to, and exact matches on postcodes and
 identifier values go through their blind indexes, never the sealed columns.
 """
 
+import datetime as dt
 import uuid
 
 from django.db import models
+from django.db.models import Q
 
 from masip.core.models import TimeStampedModel, VersionedModel
 from masip.crypto.fields import BlindIndexField, EncryptedTextField
@@ -157,6 +159,8 @@ class Address(TimeStampedModel):
     postcode = EncryptedTextField(max_length=10, blank=True)
     postcode_index = BlindIndexField(source="postcode", scheme="postcode")
     is_current = models.BooleanField(default=True)
+    # Letters go only to a current address the victim has said is safe.
+    safe_to_write = models.BooleanField("Safe to send letters to", default=False)
     confidentiality = models.CharField(
         max_length=16,
         choices=Confidentiality.choices,
@@ -177,8 +181,61 @@ class Address(TimeStampedModel):
         return self.confidentiality == Confidentiality.RESTRICTED
 
 
+WEEKDAYS = (
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+)
+WEEKDAY_NAMES = dict(WEEKDAYS)
+
+
+def weekdays_display(days: list[int]) -> str:
+    """``[0, 1, 2, 3, 4]`` as "Monday to Friday", ``[0, 2]`` as "Monday and
+    Wednesday"; runs of three or more days are joined with "to"."""
+    ordered = sorted({d for d in days if d in WEEKDAY_NAMES})
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{WEEKDAY_NAMES[run[0]]} to {WEEKDAY_NAMES[run[-1]]}")
+        else:
+            parts.extend(WEEKDAY_NAMES[d] for d in run)
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def clock_display(value: dt.time) -> str:
+    """A time as people say it: 10am, 2:30pm, midday."""
+    if value == dt.time(12, 0):
+        return "midday"
+    if value == dt.time(0, 0):
+        return "midnight"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if value.minute:
+        return f"{hour}:{value.minute:02d}{suffix}"
+    return f"{hour}{suffix}"
+
+
 class SafeContactPreference(VersionedModel):
-    """How a victim can safely be contacted, and how never to contact them."""
+    """How a victim can safely be contacted, and how never to contact them.
+
+    ``safe_times`` is the victim's own words; the structured rules that are
+    enforced (``masip.safety.contact_rules``) are ``contact_days`` (weekday
+    numbers, 0 is Monday; empty: any day) and the window ``contact_from`` to
+    ``contact_until`` (UK time; either empty: open on that side). The window
+    never wraps past midnight: ``contact_from`` is before ``contact_until``.
+    """
 
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, related_name="safe_contact"
@@ -187,12 +244,44 @@ class SafeContactPreference(VersionedModel):
     safe_channels = models.JSONField(default=list, blank=True)
     forbidden_channels = models.JSONField(default=list, blank=True)
     safe_times = EncryptedTextField(max_length=200, blank=True)
+    contact_days = models.JSONField(default=list, blank=True)
+    contact_from = models.TimeField(null=True, blank=True)
+    contact_until = models.TimeField(null=True, blank=True)
     no_voicemail = models.BooleanField(default=True)
     code_word = EncryptedTextField(max_length=100, blank=True)
     notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_from__isnull=True)
+                | Q(contact_until__isnull=True)
+                | Q(contact_from__lt=models.F("contact_until")),
+                name="safe_contact_window_in_one_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Safe contact preferences for person {self.person_id}"
+
+    @property
+    def contact_days_display(self) -> str:
+        """The days contact is allowed on, in words ("Any day" if all)."""
+        days = {d for d in self.contact_days if d in WEEKDAY_NAMES}
+        if not days or len(days) == len(WEEKDAYS):
+            return "Any day"
+        return weekdays_display(sorted(days))
+
+    @property
+    def contact_window_display(self) -> str:
+        """The hours contact is allowed in, in words ("Any time" if open)."""
+        start, end = self.contact_from, self.contact_until
+        if start is None and end is None:
+            return "Any time"
+        if start is None:
+            assert end is not None
+            return f"Before {clock_display(end)}"
+        if end is None:
+            return f"From {clock_display(start)}"
+        return f"Between {clock_display(start)} and {clock_display(end)}"

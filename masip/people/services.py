@@ -40,11 +40,17 @@ SAFE_CONTACT_FIELDS = (
     "safe_channels",
     "forbidden_channels",
     "safe_times",
+    "contact_days",
+    "contact_from",
+    "contact_until",
     "no_voicemail",
     "code_word",
     "notes",
 )
-_CHANNEL_FIELDS = ("safe_channels", "forbidden_channels")
+_UNORDERED_FIELDS = ("safe_channels", "forbidden_channels", "contact_days")
+# Not a column of the preferences: which of the person's current addresses
+# are marked safe to send letters to (kept with them, under their version).
+LETTER_ADDRESSES = "letter_addresses"
 
 
 class DuplicateParticipantError(DomainError):
@@ -199,9 +205,13 @@ def address_add(
     line_2: str = "",
     postcode: str = "",
     is_current: bool = True,
+    safe_to_write: bool = False,
     confidentiality: str = Confidentiality.RESTRICTED,
 ) -> Address:
-    """Add an address; restricted ones sit in the victim-contact compartment."""
+    """Add an address; restricted ones sit in the victim-contact compartment.
+
+    ``safe_to_write``: the victim has said letters may be sent there.
+    """
     address = Address.objects.create(
         person=person,
         line_1=line_1,
@@ -209,6 +219,7 @@ def address_add(
         town=town,
         postcode=postcode,
         is_current=is_current,
+        safe_to_write=safe_to_write,
         confidentiality=Confidentiality(confidentiality),
     )
     _audit(
@@ -248,24 +259,84 @@ def identifier_add(
     return identifier
 
 
+def letter_address_ids(person: Person) -> list[int]:
+    """The person's current addresses marked safe to send letters to."""
+    return list(
+        Address.objects.filter(
+            person=person, is_current=True, safe_to_write=True
+        ).values_list("pk", flat=True)
+    )
+
+
 def safe_contact_current_values(preference: SafeContactPreference) -> dict[str, Any]:
-    """The stored preferences, keyed by field name (for the form and conflicts).
+    """The stored preferences, keyed by field name (for the form and conflicts),
+    with the ids of the addresses marked safe to send letters to.
 
     Sealed (victim-contact compartment): only for callers who checked it.
     """
-    return {name: getattr(preference, name) for name in SAFE_CONTACT_FIELDS}
+    values = {name: getattr(preference, name) for name in SAFE_CONTACT_FIELDS}
+    values[LETTER_ADDRESSES] = letter_address_ids(preference.person)
+    return values
 
 
 def _same_value(name: str, stored: Any, new: Any) -> bool:
-    """Whether a save would leave the field as it is (channel order is not news)."""
-    if name in _CHANNEL_FIELDS:
+    """Whether a save would leave the field as it is (list order is not news)."""
+    if name in _UNORDERED_FIELDS:
         return set(stored) == set(new)
     return bool(stored == new)
 
 
+def _checked_rules(values: dict[str, Any]) -> dict[str, Any]:
+    """The submitted rules, refused (``DomainError``) if they contradict
+    themselves; days are kept sorted, once each."""
+    both = set(values.get("safe_channels", ())) & set(
+        values.get("forbidden_channels", ())
+    )
+    if both:
+        raise DomainError("A channel cannot be both safe and forbidden.")
+    if "contact_days" in values:
+        days = {int(day) for day in values["contact_days"]}
+        if not days <= set(range(7)):
+            raise DomainError("Contact days must be weekdays 0 (Monday) to 6.")
+        values["contact_days"] = sorted(days)
+    start, end = values.get("contact_from"), values.get("contact_until")
+    if start is not None and end is not None and start >= end:
+        raise DomainError(
+            "The end of the contact window must be later than its start. "
+            "The window cannot run past midnight."
+        )
+    return values
+
+
+def _mark_letter_addresses(person: Person, chosen: Iterable[int]) -> bool:
+    """Mark exactly the ``chosen`` current addresses safe to write to (others of
+    the person's addresses, current or not, are unmarked); whether any changed."""
+    wanted = set(chosen)
+    addresses = list(Address.objects.filter(person=person))
+    if not wanted <= {a.pk for a in addresses if a.is_current}:
+        raise DomainError("Select current addresses of this person only.")
+    flip = [a.pk for a in addresses if a.safe_to_write != (a.pk in wanted)]
+    if not flip:
+        return False
+    # Only a plain column changes: the sealed address text is left as it is.
+    Address.objects.filter(pk__in=[p for p in flip if p in wanted]).update(
+        safe_to_write=True
+    )
+    Address.objects.filter(pk__in=[p for p in flip if p not in wanted]).update(
+        safe_to_write=False
+    )
+    return True
+
+
 @transaction.atomic
 def safe_contact_update(
-    *, actor: Actor, case: Case, person: Person, version: int | None, **values: Any
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    version: int | None,
+    letter_addresses: Iterable[int] | None = None,
+    **values: Any,
 ) -> SafeContactPreference:
     """Create or change how the person may (and must never) be contacted.
 
@@ -273,15 +344,13 @@ def safe_contact_update(
     preferences were recorded then. If the stored preferences differ from what
     the user saw (another version, or created by someone else meanwhile),
     ``StaleEditError`` carries the stored values and nothing is saved.
+    ``letter_addresses`` (ids of the person's current addresses) marks those
+    safe to send letters to, and no others; ``None`` leaves them as they are.
     """
     unknown = set(values) - set(SAFE_CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"Not a safe-contact field: {', '.join(sorted(unknown))}")
-    both = set(values.get("safe_channels", ())) & set(
-        values.get("forbidden_channels", ())
-    )
-    if both:
-        raise DomainError("A channel cannot be both safe and forbidden.")
+    values = _checked_rules(dict(values))
     # get_or_create recovers from a concurrent first save (the unique person
     # key refuses the second row) by reading the row that won: created=False.
     preference, created = (
@@ -296,8 +365,12 @@ def safe_contact_update(
             preference, version=version, current_values=safe_contact_current_values
         )
         changed = apply_changes(preference, values, same=_same_value)
-        if changed:
-            save_new_version(preference)
+    if letter_addresses is not None and _mark_letter_addresses(
+        person, letter_addresses
+    ):
+        changed.append(LETTER_ADDRESSES)
+    if changed and not created:
+        save_new_version(preference)
     if changed:
         _audit(
             EventType.PERSON_SAFE_CONTACT_UPDATED,

@@ -259,11 +259,19 @@ class SafeContactEditView(_PersonView):
                 "version": current.version,
             }
             if current
-            else None
+            else {services.LETTER_ADDRESSES: services.letter_address_ids(person)}
         )
         return self.page(
-            "people/safe_contact_edit.html", form=SafeContactForm(initial=initial)
+            "people/safe_contact_edit.html", form=self._form(initial=initial)
         )
+
+    def _form(self, data: Any = None, **kwargs: Any) -> SafeContactForm:
+        """The form, offering the person's current addresses for letters (the
+        page is shown only once the user has revealed the details)."""
+        addresses = selectors.person_contacts(
+            person=self.person, sealed=self.sealed
+        ).addresses
+        return SafeContactForm(data, addresses=addresses, **kwargs)
 
     def post(self, request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         person = self.load_person(public_id)
@@ -274,7 +282,7 @@ class SafeContactEditView(_PersonView):
                 "the details again, then make your change.",
             )
             return reveal_first
-        form = SafeContactForm(request.POST)
+        form = self._form(request.POST)
         if not form.is_valid():
             return self.page("people/safe_contact_edit.html", form=form)
         try:
@@ -292,11 +300,15 @@ class SafeContactEditView(_PersonView):
     def _conflict(self, exc: StaleEditError) -> HttpResponse:
         # Sealed values: load_person has already refused anyone without the
         # victim-contact compartment, so only those who may see them get here.
-        form = resubmittable_form(SafeContactForm, self.request.POST, exc)
+        form = resubmittable_form(self._form, self.request.POST, exc)
+        theirs = dict(exc.current)
+        for name in ("contact_days", services.LETTER_ADDRESSES):
+            # The choices are keyed by text, as the form posts them.
+            theirs[name] = [str(value) for value in theirs.get(name, [])]
         return self.page(
             "people/safe_contact_edit.html",
             form=form,
-            conflict=conflict_rows(form, exc.current),
+            conflict=conflict_rows(form, theirs),
         )
 
 

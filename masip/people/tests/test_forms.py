@@ -17,7 +17,7 @@ from masip.people.forms import (
     SafeContactForm,
     normalise_postcode,
 )
-from masip.people.models import DatePrecision
+from masip.people.models import Address, DatePrecision
 from masip.people.tests.factories import PersonFactory
 
 
@@ -264,3 +264,53 @@ def test_conflict_rows_show_labels_and_readable_values():
         ("Gender", "Female"),
         ("Interpreter language", "Not recorded"),
     ]
+
+
+def test_safe_contact_form_accepts_days_and_a_window():
+    form = SafeContactForm(
+        {"contact_days": ["0", "4"], "contact_from": "9:30am", "contact_until": "14:00"}
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["contact_days"] == [0, 4]
+    assert form.cleaned_data["contact_from"] == dt.time(9, 30)
+    assert form.cleaned_data["contact_until"] == dt.time(14, 0)
+
+
+def test_safe_contact_form_refuses_a_window_past_midnight():
+    form = SafeContactForm({"contact_from": "22:00", "contact_until": "06:00"})
+
+    assert not form.is_valid()
+    assert form.errors["contact_until"] == [
+        "The end of the contact window must be later than its start. The window "
+        "cannot run past midnight."
+    ]
+
+
+def test_safe_contact_form_offers_only_current_addresses_for_letters():
+    current = Address(pk=7, line_1="7 Safe Road", town="Exampleton", is_current=True)
+    old = Address(pk=8, line_1="8 Old Road", town="Exampleton", is_current=False)
+
+    form = SafeContactForm({"letter_addresses": ["8"]}, addresses=[current, old])
+
+    assert [value for value, _ in form.fields["letter_addresses"].choices] == ["7"]
+    assert not form.is_valid()
+
+
+def test_safe_contact_form_without_addresses_has_no_letter_question():
+    assert "letter_addresses" not in SafeContactForm().fields
+
+
+def test_address_form_asks_whether_it_is_safe_to_write_to():
+    form = AddressForm(
+        {
+            "line_1": "1 Road",
+            "town": "Town",
+            "safe_to_write": "on",
+            "confidentiality": "restricted",
+        },
+        may_restrict=True,
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["safe_to_write"] is True

@@ -11,13 +11,18 @@ from masip.cases.models import CaseParticipant, ParticipantRole
 from masip.core.errors import DomainError, StaleEditError
 from masip.people import services
 from masip.people.models import (
+    Address,
     Confidentiality,
     DatePrecision,
     Gender,
     Person,
     SafeContactPreference,
 )
-from masip.people.tests.factories import SafeContactPreferenceFactory, actor_for
+from masip.people.tests.factories import (
+    AddressFactory,
+    SafeContactPreferenceFactory,
+    actor_for,
+)
 
 
 def _last_event() -> AuditEvent:
@@ -409,3 +414,94 @@ def test_safe_contact_update_refuses_fields_that_are_not_safe_contact(cast):
             version=1,
             person_id=cast.perpetrator.pk,
         )
+
+
+def test_safe_contact_update_saves_days_and_window_and_audits_their_names(cast):
+    services.safe_contact_update(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.victim,
+        version=1,
+        **_safe_contact_values(
+            contact_days=[4, 0, 0],
+            contact_from=dt.time(10),
+            contact_until=dt.time(14),
+        ),
+    )
+
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert stored.contact_days == [0, 4]
+    assert stored.contact_days_display == "Monday and Friday"
+    assert stored.contact_window_display == "Between 10am and 2pm"
+    assert _last_event().changed_fields == [
+        "contact_days",
+        "contact_from",
+        "contact_until",
+    ]
+
+
+def test_safe_contact_update_refuses_a_window_past_midnight(cast):
+    with pytest.raises(DomainError):
+        services.safe_contact_update(
+            actor=actor_for(cast.advocate),
+            case=cast.case,
+            person=cast.victim,
+            version=1,
+            **_safe_contact_values(contact_from=dt.time(22), contact_until=dt.time(6)),
+        )
+
+    assert SafeContactPreference.objects.get(person=cast.victim).contact_from is None
+
+
+def test_safe_contact_update_marks_exactly_the_chosen_letter_addresses(cast):
+    first = Address.objects.get(person=cast.victim)
+    second = AddressFactory(person=cast.victim, safe_to_write=True)
+
+    updated = services.safe_contact_update(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.victim,
+        version=1,
+        letter_addresses=[first.pk],
+        **_safe_contact_values(),
+    )
+
+    assert Address.objects.get(pk=first.pk).safe_to_write is True
+    assert Address.objects.get(pk=second.pk).safe_to_write is False
+    assert updated.version == 2
+    assert _last_event().changed_fields == ["letter_addresses"]
+    assert services.safe_contact_current_values(updated)["letter_addresses"] == [
+        first.pk
+    ]
+
+
+def test_safe_contact_update_refuses_a_letter_address_not_current_or_not_theirs(
+    cast,
+):
+    old = AddressFactory(person=cast.victim, is_current=False)
+    theirs = AddressFactory(person=cast.perpetrator)
+
+    for address in (old, theirs):
+        with pytest.raises(DomainError):
+            services.safe_contact_update(
+                actor=actor_for(cast.advocate),
+                case=cast.case,
+                person=cast.victim,
+                version=1,
+                letter_addresses=[address.pk],
+                **_safe_contact_values(),
+            )
+        assert Address.objects.get(pk=address.pk).safe_to_write is False
+
+
+def test_address_add_can_mark_it_safe_to_write_to(cast):
+    address = services.address_add(
+        actor=actor_for(cast.advocate),
+        case=cast.case,
+        person=cast.victim,
+        line_1="3 Letter Lane",
+        town="Exampleton",
+        safe_to_write=True,
+    )
+
+    assert Address.objects.get(pk=address.pk).safe_to_write is True

@@ -1,5 +1,7 @@
 """People pages: happy paths, reach, compartments and lost updates."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -690,3 +692,71 @@ def test_partner_without_compartment_gets_403_not_a_conflict_on_safe_contact(
     assert SafeContactPreference.objects.get(person=cast.victim).code_word == (
         "TheirWord"
     )
+
+
+def test_safe_contact_edit_saves_days_window_and_letter_addresses(cast, client_for):
+    client = client_for("advocate")
+    reveal_for(cast.advocate, cast.case)
+    address = Address.objects.get(person=cast.victim)
+    url = _url("safe-contact-edit", cast.case, cast.victim)
+
+    form_html = client.get(url).content.decode()
+    response = client.post(
+        url,
+        _safe_contact_data(
+            contact_days=["0", "1", "2", "3", "4"],
+            contact_from="10:00",
+            contact_until="2pm",
+            letter_addresses=[str(address.pk)],
+        ),
+    )
+
+    stored = SafeContactPreference.objects.get(person=cast.victim)
+    assert "Addresses safe to send letters to" in form_html
+    assert "1 Sealed Street" in form_html  # revealed: the address is named
+    assert response.status_code == 302
+    assert stored.contact_days == [0, 1, 2, 3, 4]
+    assert stored.contact_window_display == "Between 10am and 2pm"
+    assert Address.objects.get(pk=address.pk).safe_to_write is True
+
+
+def test_safe_contact_edit_window_past_midnight_shows_error(cast, client_for):
+    reveal_for(cast.lead_worker, cast.case)
+
+    response = client_for("lead_worker").post(
+        _url("safe-contact-edit", cast.case, cast.victim),
+        _safe_contact_data(contact_from="22:00", contact_until="06:00"),
+    )
+
+    assert response.status_code == 200
+    assert "The window cannot run past midnight." in response.content.decode()
+
+
+def test_person_detail_shows_contact_days_hours_and_safe_to_write(cast, client_for):
+    SafeContactPreference.objects.filter(person=cast.victim).update(
+        contact_days=[5, 6], contact_from=dt.time(9), contact_until=dt.time(12)
+    )
+    Address.objects.filter(person=cast.victim).update(safe_to_write=True)
+    reveal_for(cast.lead_worker, cast.case)
+
+    html = (
+        client_for("lead_worker")
+        .get(_url("person-detail", cast.case, cast.victim))
+        .content.decode()
+    )
+
+    assert "Saturday and Sunday" in html
+    assert "Between 9am and midday" in html
+    assert "Safe to send letters to" in html
+
+
+def test_person_detail_hides_contact_rules_until_revealed(cast, client_for):
+    SafeContactPreference.objects.filter(person=cast.victim).update(contact_days=[5, 6])
+
+    html = (
+        client_for("lead_worker")
+        .get(_url("person-detail", cast.case, cast.victim))
+        .content.decode()
+    )
+
+    assert "Saturday and Sunday" not in html
