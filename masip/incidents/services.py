@@ -13,6 +13,7 @@ from masip.cases.models import Case
 from masip.core.errors import DomainError
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.incidents.models import Behaviour, Escalation, Incident, TimePrecision
+from masip.orders.breach_services import review_incident
 from masip.people.models import Channel, Confidentiality
 from masip.risk.triggers import incident_recorded
 
@@ -30,6 +31,9 @@ INCIDENT_EDITABLE_FIELDS = (
     "reported_to_police",
     "crime_reference",
 )
+
+# A change to any of these may make the incident breach another order.
+REVIEWED_FIELDS = frozenset({"occurred_at", "occurred_until", "behaviours", "channels"})
 
 
 def _check(values: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +137,8 @@ def incident_record(
     )
     _audit(EventType.INCIDENT_RECORDED, actor=actor, case=case, incident=incident)
     incident_recorded(case=case, incident=incident)
+    # An order in force then may be breached: open a review for the police.
+    review_incident(actor=actor, case=case, incident=incident)
     return incident
 
 
@@ -170,4 +176,6 @@ def incident_update(
         )
         if "escalations" in changed:
             incident_recorded(case=case, incident=locked)
+        if REVIEWED_FIELDS & set(changed):
+            review_incident(actor=actor, case=case, incident=locked)
     return locked

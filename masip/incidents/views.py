@@ -20,6 +20,11 @@ from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
+from masip.orders.selectors import (
+    incident_review_context,
+    open_review_count,
+    order_timeline_context,
+)
 from masip.panels.action_selectors import action_timeline_context
 from masip.risk.views import recognition_context
 
@@ -103,6 +108,7 @@ class IncidentListView(_IncidentView):
             rows=rows,
             any_masked=any(row.location_masked for row in rows),
             **action_timeline_context(self.case, self.case_access),
+            **order_timeline_context(self.case, self.case_access),
         )
 
 
@@ -116,10 +122,17 @@ class IncidentRecordView(_IncidentView):
         form = self._form(request.POST)
         if not form.is_valid():
             return self.page("incidents/incident_record.html", form=form)
-        services.incident_record(
+        incident = services.incident_record(
             actor=self.actor(), case=self.case, **form.service_values()
         )
         messages.success(request, "Incident recorded.")
+        if open_review_count(case=self.case, incident=incident):
+            # It may breach an order: the incident page asks for a decision.
+            return redirect(
+                "incidents:incident-detail",
+                reference=self.case.reference,
+                public_id=incident.public_id,
+            )
         return redirect(self.timeline_url())
 
     def _form(self, data: Any = None) -> IncidentForm:
@@ -140,6 +153,7 @@ class IncidentDetailView(_IncidentView):
             "incidents/incident_detail.html",
             incident=incident,
             row=_row(incident, sealed=self.sealed),
+            **incident_review_context(self.case, self.case_access, incident),
         )
 
 
