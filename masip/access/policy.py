@@ -629,6 +629,7 @@ NAVIGATION: tuple[tuple[Permission | None, str, str], ...] = (
     (Permission.REFERRAL_MAKE, "Referrals", "referrals:mine"),
     (Permission.PANEL_VIEW, "Panels", "panels:panel-list"),
     (Permission.ACTION_VIEW, "Actions", "actions:mine"),
+    (Permission.ORDER_VIEW, "Orders and safety", "protection:dashboard"),
     (Permission.RISK_ASSESS, "Risk reviews due", "risk-global:overdue"),
     (Permission.RETENTION_REVIEW, "Retention", "retention:queue"),
     (None, "Notifications", "accounts:notifications"),

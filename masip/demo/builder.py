@@ -22,8 +22,11 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.demo import data
 from masip.demo.cases import DemoCases
+from masip.demo.interventions import ensure_interventions
+from masip.demo.orders import ensure_orders
 from masip.demo.panels import ensure_panels
 from masip.demo.referrals import ensure_referrals
+from masip.demo.safety import ensure_safety
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import WRITE_ORDER, explicit_timestamps
 
@@ -63,6 +66,9 @@ def load_demo(
                 new_cases = planner.build(skip=existing)
                 planner.batch.save()
         ensure_panels(structure, anchor=anchor)
+        ensure_orders(structure, anchor=anchor)
+        ensure_interventions(structure, anchor=anchor)
+        ensure_safety(structure, anchor=anchor)
         ensure_referrals(structure, now=timezone.now())
         for case in new_cases:
             audit.record(

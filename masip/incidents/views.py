@@ -20,6 +20,7 @@ from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
+from masip.interventions.selectors import intervention_timeline_context
 from masip.orders.selectors import (
     incident_review_context,
     open_review_count,
@@ -109,6 +110,7 @@ class IncidentListView(_IncidentView):
             any_masked=any(row.location_masked for row in rows),
             **action_timeline_context(self.case, self.case_access),
             **order_timeline_context(self.case, self.case_access),
+            **intervention_timeline_context(self.case, self.case_access),
         )
 
 

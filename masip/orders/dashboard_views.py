@@ -1,7 +1,8 @@
 """The orders and safety dashboard (``/protection/``): orders expiring soon,
 SPO notification deadlines, possible breaches waiting for review and recent
-breaches, over
-the cases the reader reaches with ORDER_VIEW, by the agency responsible.
+breaches over the cases the reader reaches with ORDER_VIEW, by the agency
+responsible; and releases from custody coming up and safety plans due for
+review, each over the cases the reader reaches with that app's own verb.
 
 Each section is a selector over the same cases and a template include
 (``orders/dashboard/_<section>.html``), so other apps add theirs the same way.
@@ -9,6 +10,7 @@ Each section is a selector over the same cases and a template include
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +23,14 @@ from masip.access.views import GlobalView
 from masip.accounts.models import Agency
 from masip.audit import services as audit
 from masip.audit.events import EventType
+from masip.interventions.selectors import releases_upcoming
 from masip.orders import selectors
 from masip.orders.forms import ALL_AGENCIES, DashboardFilterForm
+from masip.safety.selectors import safety_plan_reviews_due
 
 DEADLINE_WINDOW_DAYS = 7
 RECENT_BREACH_DAYS = 28
+PLAN_REVIEW_WINDOW_DAYS = 14
 
 
 class ProtectionDashboardView(GlobalView):
@@ -64,6 +69,7 @@ class ProtectionDashboardView(GlobalView):
                 cases, today=today, within_days=RECENT_BREACH_DAYS, agency=agency
             ),
         }
+        sections.update(self.other_sections(today=today, agency=agency))
         audit.record(
             EventType.PROTECTION_DASHBOARD_VIEWED,
             actor=self.actor().audit,
@@ -80,6 +86,30 @@ class ProtectionDashboardView(GlobalView):
                 "window": window,
                 "deadline_window": DEADLINE_WINDOW_DAYS,
                 "breach_window": RECENT_BREACH_DAYS,
+                "release_window": settings.MASIP_RELEASE_ALERT_DAYS,
+                "plan_window": PLAN_REVIEW_WINDOW_DAYS,
                 **sections,
             },
         )
+
+    def other_sections(
+        self, *, today: dt.date, agency: Agency | None
+    ) -> dict[str, Any]:
+        """Releases and safety plan reviews, each over the cases the reader
+        reaches with that app's verb (None: a section the reader may not see)."""
+        releases = plans = None
+        if self.access.has(Permission.INTERVENTION_VIEW):
+            releases = releases_upcoming(
+                self.access.visible_cases_granting(Permission.INTERVENTION_VIEW),
+                today=today,
+                within_days=settings.MASIP_RELEASE_ALERT_DAYS,
+                agency=agency,
+            )
+        if self.access.has(Permission.SAFETY_PLAN_VIEW):
+            plans = safety_plan_reviews_due(
+                self.access.visible_cases_granting(Permission.SAFETY_PLAN_VIEW),
+                today=today,
+                within_days=PLAN_REVIEW_WINDOW_DAYS,
+                agency=agency,
+            )
+        return {"releases": releases, "plan_reviews": plans}

@@ -41,6 +41,14 @@ def due_on_the_day(cast):
     return action
 
 
+# The kinds this fixture does not set up: each answers 0.
+OTHERS_NONE = [
+    "Overdue order notifications: 0",
+    "Releases coming up: 0",
+    "Safety plan reviews due: 0",
+]
+
+
 def _run(*args: str) -> str:
     out = StringIO()
     call_command("reminders", *args, stdout=out)
@@ -67,6 +75,7 @@ def test_reminders_sends_each_kind_for_the_day_and_prints_the_counts(
         "Reminders for 2025-07-10:",
         "Overdue actions: 1",
         "Follow-ups due: 1",
+        *OTHERS_NONE,
     ]
     (overdue,) = _told(Notification.Kind.ACTION_OVERDUE)
     assert overdue.recipient == cast.lead_worker
@@ -89,14 +98,22 @@ def test_reminders_run_twice_for_a_day_send_nothing_twice(cast, due_on_the_day):
 
     output = _run("--date", DAY)
 
-    assert output.splitlines()[1:] == ["Overdue actions: 0", "Follow-ups due: 0"]
+    assert output.splitlines()[1:] == [
+        "Overdue actions: 0",
+        "Follow-ups due: 0",
+        *OTHERS_NONE,
+    ]
     assert _reminders() == 2
 
 
 def test_reminders_for_an_earlier_day_send_only_what_was_due_then(cast, due_on_the_day):
     output = _run("--date", "2025-07-09")
 
-    assert output.splitlines()[1:] == ["Overdue actions: 0", "Follow-ups due: 0"]
+    assert output.splitlines()[1:] == [
+        "Overdue actions: 0",
+        "Follow-ups due: 0",
+        *OTHERS_NONE,
+    ]
     assert _reminders() == 0
 
 
@@ -108,6 +125,7 @@ def test_reminders_default_to_today(cast, due_on_the_day):
         "Reminders for 2025-07-10:",
         "Overdue actions: 1",
         "Follow-ups due: 1",
+        *OTHERS_NONE,
     ]
 
 
@@ -115,3 +133,38 @@ def test_reminders_default_to_today(cast, due_on_the_day):
 def test_reminders_refuse_a_date_not_in_iso_form(day):
     with pytest.raises(CommandError, match="Enter the date as YYYY-MM-DD"):
         _run("--date", day)
+
+
+def test_reminders_cover_orders_releases_and_safety_plans(cast):
+    """An SPO whose initial notification is overdue, a release in ten days and
+    a safety plan due for review today: each is reminded once."""
+    from django.utils import timezone
+
+    from masip.interventions.tests.factories import custody_for
+    from masip.orders.tests.factories import make_order
+    from masip.safety.tests.factories import SafetyPlanFactory, SafetyPlanVersionFactory
+
+    today = timezone.localdate()
+    make_order(cast)  # served 28 days ago, nothing notified: overdue
+    custody_for(cast, expected_release_on=today + dt.timedelta(days=10))
+    SafetyPlanVersionFactory(
+        plan=SafetyPlanFactory(case=cast.case, victim=cast.victim),
+        review_on=today,
+        recorded_by=cast.advocate,
+        recorded_by_agency=cast.advocacy_a,
+    )
+
+    first = _run("--date", today.isoformat())
+    again = _run("--date", today.isoformat())
+
+    assert first.splitlines()[3:] == [
+        "Overdue order notifications: 1",
+        "Releases coming up: 1",
+        "Safety plan reviews due: 1",
+    ]
+    assert again.splitlines()[3:] == OTHERS_NONE
+    assert _told(Notification.Kind.ORDER_NOTIFICATION_OVERDUE)[0].recipient == (
+        cast.lead_worker
+    )
+    assert _told(Notification.Kind.SAFETY_PLAN_REVIEW_DUE)[0].recipient == cast.advocate
+    assert _told(Notification.Kind.RELEASE_COMING)

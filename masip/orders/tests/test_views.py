@@ -12,6 +12,7 @@ from django.utils import timezone
 from masip.access.tests.factories import reveal_for
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
+from masip.core.templatetags.govuk import govuk_date
 from masip.orders.models import (
     Breach,
     BreachReview,
@@ -372,3 +373,26 @@ def test_dashboard_needs_the_verb(cast, client_for):
 @pytest.mark.parametrize("query", ["?agency=999999", "?agency=bad", "?agency="])
 def test_dashboard_bad_filter_never_errors(cast, client_for, query):
     assert _dashboard(client_for("lead_worker"), query).status_code == 200
+
+
+def test_dashboard_shows_releases_and_plan_reviews_coming_up(cast, client_for):
+    from masip.interventions.tests.factories import custody_for
+    from masip.safety.tests.factories import SafetyPlanFactory, SafetyPlanVersionFactory
+
+    today = timezone.localdate()
+    custody_for(cast, expected_release_on=today + dt.timedelta(days=10))
+    custody_for(cast, expected_release_on=today + dt.timedelta(days=40))
+    SafetyPlanVersionFactory(
+        plan=SafetyPlanFactory(case=cast.case, victim=cast.victim),
+        review_on=today - dt.timedelta(days=1),
+        recorded_by=cast.advocate,
+        recorded_by_agency=cast.police_a,
+    )
+
+    page = _dashboard(client_for("lead_worker")).content.decode()
+
+    assert page.count("Not yet alerted") == 1  # the release in 40 days is not listed
+    assert govuk_date(today + dt.timedelta(days=10)) in page
+    assert "Safety plans due for review" in page
+    assert "Overdue" in page
+    assert cast.victim.given_name in page
