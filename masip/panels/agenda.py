@@ -14,11 +14,12 @@ A case is suggested, once, when it is open, in the coordinator's reach
 * new escalation: an incident recorded since the previous meeting includes a
   threat, violence, a weapon or a breach (masip.incidents Escalation);
 * queued: a risk assessment queued it for the panel (masip.risk
-  PanelQueueEntry not yet taken).
-
-Breaches of orders as records of their own (legal orders and breaches) come
-with issue 7 and do not exist yet; until then a breach reaches the agenda as
-an incident marked with the "breach" escalation.
+  PanelQueueEntry not yet taken);
+* breach of an order: a breach recorded since the previous meeting, or an
+  incident that may breach an order still waiting for its review
+  (masip.orders Breach and BreachReview). An incident marked with the
+  "breach" escalation but not linked to an order still counts as an
+  escalation.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils import timezone
 from masip.cases.models import Case, CaseStatus, RiskLevel, StatusChange
 from masip.core.templatetags.govuk import govuk_date, govuk_day
 from masip.incidents.models import Incident
+from masip.orders.models import Breach, BreachReview, OrderKind
 from masip.panels import selectors
 from masip.panels.models import AgendaItem, Meeting
 from masip.risk.models import PanelQueueEntry
@@ -42,6 +44,7 @@ DETAIL_MAX = 300
 Reason = AgendaItem.Reason
 # Which reason an item is filed under when a case has several.
 PRIORITY = (
+    Reason.BREACH,
     Reason.ESCALATION,
     Reason.QUEUED,
     Reason.HIGH_RISK,
@@ -143,6 +146,9 @@ def suggestions(
                 f"included: {labels}.",
             )
 
+    for case_id, words in _breaches(ids, from_time):
+        note(case_id, Reason.BREACH, words)
+
     queued = PanelQueueEntry.objects.filter(
         case_id__in=ids, taken_at__isnull=True
     ).values_list("case_id", "reason")
@@ -157,6 +163,31 @@ def suggestions(
     ]
     result.sort(key=lambda s: (PRIORITY.index(s.reason), s.case.reference))
     return result
+
+
+def _breaches(ids: QuerySet[Case], from_time: dt.datetime) -> list[tuple[int, str]]:
+    """(case id, words) for breaches recorded since ``from_time`` and for
+    possible breaches still waiting for review, newest first; two queries."""
+    found: list[tuple[int, str]] = []
+    breaches = (
+        Breach.objects.filter(order__case_id__in=ids, created_at__gte=from_time)
+        .order_by("-created_at", "-id")
+        .values_list("order__case_id", "order__kind", "occurred_at")
+    )
+    for case_id, kind, at in breaches:
+        label = str(OrderKind(kind).label)
+        found.append((case_id, f"A breach of the {label} on {govuk_day(at)}."))
+    waiting = (
+        BreachReview.objects.filter(
+            order__case_id__in=ids, status=BreachReview.Status.OPEN
+        )
+        .order_by("-created_at", "-id")
+        .values_list("order__case_id", "order__kind")
+    )
+    for case_id, kind in waiting:
+        label = str(OrderKind(kind).label)
+        found.append((case_id, f"A possible breach of the {label} awaits review."))
+    return found
 
 
 def find(items: Iterable[Suggestion], reference: str) -> Suggestion | None:

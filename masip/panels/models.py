@@ -88,6 +88,7 @@ class AgendaItem(models.Model):
         HIGH_RISK = "high_risk", "High risk"
         REVIEW_DUE = "review_due", "Due for review"
         ESCALATION = "escalation", "New breach or escalation"
+        BREACH = "breach", "Breach of an order"
         QUEUED = "queued", "Queued for panel by a risk assessment"
         ADDED = "added", "Added by the coordinator"
 

@@ -232,3 +232,25 @@ def test_suggestions_take_the_same_queries_for_2_or_20_cases(cast, meeting):
 
     assert (few, many) == (2, 20)
     assert few_queries == many_queries
+
+
+def test_cases_with_a_breach_or_a_possible_breach_come_first(cast, meeting):
+    from masip.orders.models import Breach
+    from masip.orders.tests.factories import make_breach, make_order, make_review
+
+    breach = make_breach(cast)
+    make_review(cast, make_order(cast))
+    quiet = site_case(cast)
+
+    found = suggest(cast, meeting)
+
+    suggestion = found[cast.case.reference]
+    assert suggestion.reason == Reason.BREACH
+    assert suggestion.reasons[Reason.BREACH].startswith("A breach of the Stalking")
+    assert quiet.reference not in found
+    # A breach recorded before the period counts no more; the open review still does.
+    Breach.objects.filter(pk=breach.pk).update(
+        created_at=at(TODAY - dt.timedelta(days=60))
+    )
+    again = suggest(cast, meeting)[cast.case.reference]
+    assert again.reasons[Reason.BREACH].endswith("awaits review.")
