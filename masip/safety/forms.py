@@ -147,6 +147,26 @@ class _ContactForm(_MomentMixin):
 class ContactLogForm(_ContactForm):
     moment_prefix = "occurred"
 
+    initiated_by = forms.ChoiceField(
+        label="Who made contact?",
+        choices=(
+            ("agency", "We contacted the victim"),
+            ("victim", "The victim contacted us"),
+        ),
+        initial="agency",
+        # Absent means an agency made contact: the rules apply (safe default).
+        required=False,
+        help_text=(
+            "The victim's safe-contact rules apply when an agency contacts "
+            "them, not when they choose to get in touch."
+        ),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who made contact.",
+            "invalid_choice": "Select who made contact.",
+        },
+    )
+
     occurred_on = _date_field("Date", "Enter the date of the contact.")
     occurred_time = _time_field("Time", "Enter the time of the contact.")
     outcome = forms.ChoiceField(
@@ -166,7 +186,12 @@ class ContactLogForm(_ContactForm):
     )
     victim_view = _victim_view_field()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"].label = "How the contact was made"
+
     field_order = (
+        "initiated_by",
         "method",
         "address",
         "occurred_on",

@@ -170,6 +170,10 @@ class VictimContact(VersionedModel):
         blank=True,
         related_name="+",
     )
+    # The victim got in touch (a call, a message, a visit): their own choice
+    # of channel and time, so the safe-contact rules, which govern how
+    # agencies reach the victim, do not apply. Logged only, never scheduled.
+    initiated_by_victim = models.BooleanField(default=False)
     # What the victim was told (for a scheduled contact: what they will be).
     summary = EncryptedTextField(seal_field="public_id")
     # What the victim said or wants, in their words.
@@ -196,6 +200,11 @@ class VictimContact(VersionedModel):
             models.CheckConstraint(
                 condition=Q(method="letter") | Q(address__isnull=True),
                 name="victim_contact_address_only_for_letters",
+            ),
+            models.CheckConstraint(
+                condition=Q(initiated_by_victim=False)
+                | (Q(status="done") & Q(address__isnull=True)),
+                name="victim_contact_from_victim_is_logged_done",
             ),
         ]
         indexes = [

@@ -226,6 +226,7 @@ class ContactLogView(_ContactWriteView):
             summary=data["summary"],
             victim_view=data["victim_view"],
             address=form.chosen_address(),
+            initiated_by_victim=data["initiated_by"] == "victim",
         )
 
 

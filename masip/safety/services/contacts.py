@@ -187,9 +187,15 @@ def victim_contact_log(
     victim_view: str = "",
     outcome: str = VictimContact.Status.DONE,
     address: Address | None = None,
+    initiated_by_victim: bool = False,
 ) -> VictimContact:
     """Log a contact with the victim that has happened (``outcome``: done, or
-    tried with no answer), if their safe-contact rules allowed it then."""
+    tried with no answer), if their safe-contact rules allowed it then.
+
+    ``initiated_by_victim``: the victim got in touch. The rules govern how
+    agencies reach the victim, not how the victim reaches them, so they are
+    not checked; such a contact has no outcome but done and no address.
+    """
     _require_writer(actor, case)
     require_victim(case, victim, VictimContactError)
     contact_method = _method(method)
@@ -204,6 +210,11 @@ def victim_contact_log(
             field="occurred_at",
         )
     address = _address(victim, contact_method, address)
+    if initiated_by_victim and outcome != VictimContact.Status.DONE:
+        raise VictimContactError(
+            "A contact the victim made was answered: select that you reached them.",
+            field="outcome",
+        )
 
     def write() -> VictimContact:
         contact = VictimContact.objects.create(
@@ -212,15 +223,24 @@ def victim_contact_log(
             method=contact_method,
             status=outcome,
             occurred_at=occurred_at,
-            address=address,
+            address=None if initiated_by_victim else address,
+            initiated_by_victim=initiated_by_victim,
             summary=summary,
             victim_view=victim_view,
             agency=actor.membership.agency,
             recorded_by=actor.user,
         )
-        _audit(EventType.VICTIM_CONTACT_LOGGED, actor=actor, contact=contact)
+        _audit(
+            EventType.VICTIM_CONTACT_LOGGED,
+            actor=actor,
+            contact=contact,
+            changed_fields=["initiated_by_victim"] if initiated_by_victim else [],
+        )
         return contact
 
+    if initiated_by_victim:
+        with transaction.atomic():
+            return write()
     return _checked_write(
         actor=actor,
         case=case,

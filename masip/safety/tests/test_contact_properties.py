@@ -240,3 +240,30 @@ def test_property_complete_never_stores_a_forbidden_contact(
     else:
         assert outcome == ("saved" if expected.allowed else "refused")
     assert (stored.status == outcome_status) == (outcome == "saved")
+
+
+@given(values=rules(), method=methods, at=moments)
+@property_settings
+def test_property_the_victim_getting_in_touch_is_always_logged(
+    cast, values, method, at
+):
+    """The rules bind agencies, not the victim: what she chose is recorded,
+    and nothing logged this way can be mistaken for an agency's contact."""
+    victim, _, _ = _victim(cast, values)
+
+    outcome = _attempt(
+        lambda: services.victim_contact_log(
+            actor=actor_for(cast.lead_worker),
+            case=cast.case,
+            victim=victim,
+            method=method,
+            occurred_at=at,
+            summary="She called to ask about the hearing.",
+            initiated_by_victim=True,
+        )
+    )
+
+    assert outcome == ("invalid" if at > NOW else "saved")
+    assert not VictimContact.objects.filter(
+        victim=victim, initiated_by_victim=False
+    ).exists()

@@ -109,6 +109,48 @@ def test_victim_contact_log_outside_the_hours_is_refused(cast, clock):
     assert _log(cast, occurred_at=uk(2026, 3, 18, 9, 30)).pk
 
 
+def test_victim_contact_log_the_victim_getting_in_touch_is_never_refused(cast, clock):
+    """She texted at 9pm, a channel and hour her rules keep agencies from."""
+    _rules(cast, contact_from=dt.time(9), contact_until=dt.time(10))
+    late = uk(2026, 3, 17, 21)
+
+    contact = _log(
+        cast, method=ContactMethod.TEXT, occurred_at=late, initiated_by_victim=True
+    )
+
+    stored = VictimContact.objects.get(pk=contact.pk)
+    assert stored.initiated_by_victim
+    assert stored.status == VictimContact.Status.DONE
+    assert not _events(EventType.VICTIM_CONTACT_REFUSED)
+    [event] = _events(EventType.VICTIM_CONTACT_LOGGED)
+    assert event.changed_fields == ["initiated_by_victim"]
+    # The same text sent by the agency at that hour is still refused.
+    with pytest.raises(services.SafeContactRefused):
+        _log(cast, method=ContactMethod.TEXT, occurred_at=late)
+
+
+def test_victim_contact_log_from_the_victim_has_no_unanswered_outcome(cast, clock):
+    with pytest.raises(services.VictimContactError) as error:
+        _log(
+            cast,
+            initiated_by_victim=True,
+            outcome=VictimContact.Status.ATTEMPTED_NO_ANSWER,
+        )
+
+    assert error.value.field == "outcome"
+    assert not VictimContact.objects.exists()
+
+
+def test_victim_contact_log_letter_from_the_victim_keeps_no_address(cast, clock):
+    address = AddressFactory(person=cast.victim, safe_to_write=False)
+
+    contact = _log(
+        cast, method=ContactMethod.LETTER, address=address, initiated_by_victim=True
+    )
+
+    assert VictimContact.objects.get(pk=contact.pk).address is None
+
+
 def test_victim_contact_log_in_the_future_is_refused(cast, clock):
     with pytest.raises(services.VictimContactError) as error:
         _log(cast, occurred_at=NOW + dt.timedelta(minutes=5))

@@ -203,6 +203,21 @@ def test_contact_log_refused_shows_the_reasons_and_keeps_the_input(cast, client_
     ).exists()
 
 
+def test_contact_log_of_the_victim_getting_in_touch_saves_and_shows(cast, client_for):
+    client = client_for("lead_worker")
+
+    response = client.post(
+        _victim_url("contact-log", cast),
+        _log_data(method="voicemail", initiated_by="victim"),
+    )
+
+    assert response.status_code == 302
+    contact = VictimContact.objects.get()
+    assert contact.initiated_by_victim
+    log = client.get(reverse("safety:updates", args=[cast.case.reference]))
+    assert "The victim got in touch" in log.content.decode()
+
+
 def test_contact_log_invalid_input_rerenders(cast, client_for):
     response = client_for("lead_worker").post(_victim_url("contact-log", cast), {})
 
