@@ -259,6 +259,11 @@ def _inventory(case: Case, people: list[int]) -> dict[str, int]:
             "evidence_items": case.evidence_items.count(),
             "timeline_entries": case.timeline_entries.count(),
             "risk_assessments": case.assessments.count(),
+            "orders": case.orders.count(),
+            "interventions": case.interventions.count(),
+            "custody_periods": case.custody_periods.count(),
+            "safety_plans": case.safety_plans.count(),
+            "victim_contacts": case.victim_contacts.count(),
             "people": len(people),
         }
     )

@@ -408,3 +408,53 @@ def test_schedule_command_refuses_bad_input(args, message):
 def test_schedule_command_needs_a_basis():
     with pytest.raises(CommandError, match="basis"):
         call_command("retention_schedule", "--set", "police", "standard", "6", "6")
+
+
+def test_disposal_takes_orders_interventions_and_safety_records_with_the_case(
+    cast, client_for, second_manager
+):
+    from masip.interventions.tests.factories import custody_for, supervision_for
+    from masip.orders.models import Order
+    from masip.orders.tests.factories import make_breach
+    from masip.safety.models import SafetyPlan, VictimContact
+    from masip.safety.tests.factories import (
+        SafetyPlanFactory,
+        SafetyPlanVersionFactory,
+        VictimContactFactory,
+    )
+
+    make_breach(cast)
+    supervision_for(cast)
+    custody_for(cast)
+    SafetyPlanVersionFactory(plan=SafetyPlanFactory(case=cast.case, victim=cast.victim))
+    VictimContactFactory(case=cast.case, victim=cast.victim, agency=cast.police_a)
+    _close(cast.case, years_ago=7)
+    reference = cast.case.reference
+    _decide(client_for("lead_manager"), cast.case, "disposal_proposed")
+
+    response = _decide(_signed_in(second_manager), cast.case, "confirm_disposal")
+
+    assert response.status_code == 302
+    assert not Order.objects.exists()
+    assert not SafetyPlan.objects.exists()
+    assert not VictimContact.objects.exists()
+    record = DisposalRecord.objects.get(case_reference=reference)
+    assert {
+        name: record.destroyed[name]
+        for name in (
+            "orders",
+            "interventions",
+            "custody_periods",
+            "safety_plans",
+            "victim_contacts",
+        )
+    } == dict.fromkeys(
+        (
+            "orders",
+            "interventions",
+            "custody_periods",
+            "safety_plans",
+            "victim_contacts",
+        ),
+        1,
+    )
