@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "masip.orders",
     "masip.interventions",
     "masip.safety",
+    "masip.helpline",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,10 @@ MASIP_REFERRAL_SHARE_DAYS = env_int("MASIP_REFERRAL_SHARE_DAYS", 365)
 MASIP_SPO_NOTIFY_DAYS = env_int("MASIP_SPO_NOTIFY_DAYS", 3)
 MASIP_ORDER_EXPIRY_WINDOW_DAYS = env_int("MASIP_ORDER_EXPIRY_WINDOW_DAYS", 60)
 MASIP_RELEASE_ALERT_DAYS = env_int("MASIP_RELEASE_ALERT_DAYS", 14)
+# The helpline (issue 8): how often the live-call page saves its draft, and
+# the smallest count an exported statistic shows (smaller ones are suppressed).
+MASIP_HELPLINE_AUTOSAVE_SECONDS = env_int("MASIP_HELPLINE_AUTOSAVE_SECONDS", 5)
+MASIP_HELPLINE_SMALL_NUMBER = env_int("MASIP_HELPLINE_SMALL_NUMBER", 5)
 MASIP_EVIDENCE_ROOT = Path(env_str("MASIP_EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 MASIP_EVIDENCE_MAX_BYTES = env_int("MASIP_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
 _EVIDENCE_BACKEND = env_str(

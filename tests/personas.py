@@ -57,6 +57,7 @@ PERSONAS = (
     "outsider",
     "outsider_manager",
     "helpline_adviser",
+    "helpline_manager",
     "panel_coordinator",
     "analyst",
     "auditor",
@@ -82,6 +83,7 @@ class Cast:
     outsider: User
     outsider_manager: User
     helpline_adviser: User
+    helpline_manager: User
     panel_coordinator: User
     analyst: User
     auditor: User
@@ -138,6 +140,9 @@ def build_cast() -> Cast:
         "outsider": _member(agencies["police_b"], R.CASE_WORKER, "outsider"),
         "outsider_manager": _member(
             agencies["police_b"], R.TEAM_MANAGER, "outsider_manager"
+        ),
+        "helpline_manager": _member(
+            agencies["helpline"], R.HELPLINE_MANAGER, "helpline_manager"
         ),
         "helpline_adviser": _member(
             agencies["helpline"], R.HELPLINE_ADVISER, "helpline_adviser"

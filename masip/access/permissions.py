@@ -85,6 +85,12 @@ class Permission(StrEnum):
     # safe-contact rules, and needing the victim contact compartment).
     VICTIM_CONTACT_VIEW = "victim_contact_view"
     VICTIM_CONTACT_LOG = "victim_contact_log"
+    # The national helpline (issue 8): taking contacts (logging a live call,
+    # resuming a draft, reading the helpline's contacts, handing one over with
+    # consent); the helpline's statistics; keeping the list of advice topics.
+    HELPLINE_CONTACT_LOG = "helpline_contact_log"
+    HELPLINE_STATS_VIEW = "helpline_stats_view"
+    HELPLINE_ADVICE_MANAGE = "helpline_advice_manage"
 
 
 class Scope(StrEnum):

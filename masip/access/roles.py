@@ -17,6 +17,7 @@ class RoleName(models.TextChoices):
     CASE_WORKER = "case_worker", "Case worker"
     TEAM_MANAGER = "team_manager", "Team manager"
     HELPLINE_ADVISER = "helpline_adviser", "Helpline adviser"
+    HELPLINE_MANAGER = "helpline_manager", "Helpline manager"
     PANEL_COORDINATOR = "panel_coordinator", "Panel coordinator"
     ANALYST = "analyst", "Analyst"
     AUDITOR = "auditor", "Auditor"
@@ -87,6 +88,20 @@ _CASEWORK = frozenset(
         P.VICTIM_CONTACT_LOG,
     }
 )
+_HELPLINE = frozenset(
+    {
+        P.CASE_VIEW,
+        P.CASE_CREATE,
+        P.PERSON_VIEW,
+        P.PERSON_ADD,
+        P.INCIDENT_VIEW,
+        P.INCIDENT_RECORD,
+        P.RISK_VIEW,
+        P.RISK_ASSESS,
+        P.REFERRAL_MAKE,
+        P.HELPLINE_CONTACT_LOG,
+    }
+)
 _ALL_COMPARTMENTS = frozenset(Compartment)
 
 ROLES: dict[RoleName, Role] = {
@@ -143,25 +158,27 @@ ROLES: dict[RoleName, Role] = {
         Role(
             name=RoleName.HELPLINE_ADVISER,
             description=(
-                "Takes calls on the national helpline, screens risk and refers "
-                "cases with consent (a referral into a site's programme, or a "
-                "new case); sees only the referrals they made, without the "
-                "sealed compartments."
+                "Takes calls, emails and webchats on the national helpline: logs "
+                "each contact (anonymous by default), screens risk, gives advice "
+                "and, with the caller's consent, hands a contact over as a "
+                "referral into a site's programme (or refers a new case); reads "
+                "the helpline's contacts, never an agency's cases beyond the "
+                "referrals they made, and without the sealed compartments."
             ),
             scope=Scope.OWN_REFERRALS,
-            permissions=frozenset(
-                {
-                    P.CASE_VIEW,
-                    P.CASE_CREATE,
-                    P.PERSON_VIEW,
-                    P.PERSON_ADD,
-                    P.INCIDENT_VIEW,
-                    P.INCIDENT_RECORD,
-                    P.RISK_VIEW,
-                    P.RISK_ASSESS,
-                    P.REFERRAL_MAKE,
-                }
+            permissions=_HELPLINE,
+        ),
+        Role(
+            name=RoleName.HELPLINE_MANAGER,
+            description=(
+                "Manages the national helpline: everything an adviser does, plus "
+                "the helpline's statistics (with small numbers suppressed in "
+                "exports) and the list of advice topics advisers choose from."
             ),
+            scope=Scope.OWN_REFERRALS,
+            permissions=_HELPLINE
+            | {P.HELPLINE_STATS_VIEW, P.HELPLINE_ADVICE_MANAGE},
+            agency_kinds=frozenset({AgencyKind.HELPLINE}),
         ),
         Role(
             name=RoleName.PANEL_COORDINATOR,

@@ -264,3 +264,38 @@ class EventType(models.TextChoices):
         "protection.dashboard_viewed",
         "Viewed the orders and safety dashboard",
     )
+    HELPLINE_CONTACT_STARTED = "helpline.contact_started", "Started a helpline contact"
+    HELPLINE_CONTACT_COMPLETED = (
+        "helpline.contact_completed",
+        "Completed a helpline contact",
+    )
+    HELPLINE_CONTACT_REOPENED = (
+        "helpline.contact_reopened",
+        "Reopened a completed helpline contact to correct it",
+    )
+    HELPLINE_CONTACT_VIEWED = "helpline.contact_viewed", "Viewed a helpline contact"
+    HELPLINE_CONTACT_DISCARDED = (
+        "helpline.contact_discarded",
+        "Discarded a draft helpline contact",
+    )
+    HELPLINE_CONTACT_HANDED_OVER = (
+        "helpline.contact_handed_over",
+        "Handed a helpline contact over as a referral, with the caller's consent",
+    )
+    HELPLINE_SAFEGUARDING_OVERRIDE = (
+        "helpline.safeguarding_override",
+        "Recorded a safeguarding override of a caller's confidentiality",
+    )
+    HELPLINE_CALLER_LINKED = (
+        "helpline.caller_linked",
+        "Linked a helpline contact to the caller's earlier contacts",
+    )
+    HELPLINE_STATS_VIEWED = "helpline.stats_viewed", "Viewed the helpline statistics"
+    HELPLINE_STATS_EXPORTED = (
+        "helpline.stats_exported",
+        "Exported the helpline statistics (small numbers suppressed)",
+    )
+    HELPLINE_ADVICE_CHANGED = (
+        "helpline.advice_changed",
+        "Changed the helpline's list of advice topics",
+    )

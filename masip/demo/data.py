@@ -149,6 +149,8 @@ cheshire  nhs.worker        mental-health case_worker       clinic Kwame Velvett
 cheshire  advocacy.worker   advocacy      case_worker       adv    Chloe Zephyrbrook
 cheshire  panel.coordinator programme     panel_coordinator panel  Isaac Dapplemoor
 national  helpline.adviser  helpline      helpline_adviser  help   Ruth Emberly
+national  helpline.adviser2 helpline      helpline_adviser  help   Elliot Brindlecombe
+national  helpline.manager  helpline      helpline_manager  help   Josephine Amberwick
 national  analyst           programme     analyst           eval   Jonah Glimmerstead
 national  auditor           programme     auditor           eval   Fatima Hollowquill
 """
