@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<str:reference>/interventions/", include("masip.interventions.urls")),
     path("cases/<str:reference>/safety/", include("masip.safety.urls")),
     path("protection/", include("masip.orders.dashboard_urls")),
+    path("helpline/statistics/", include("masip.helpline.stats_urls")),
+    path("helpline/handover/", include("masip.helpline.handover_urls")),
     path("helpline/", include("masip.helpline.urls")),
     path("referrals/", include("masip.referrals.urls")),
     path("panels/", include("masip.panels.urls")),
