@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from masip.core.errors import DomainError
+
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/forms/form.html"
@@ -101,6 +103,13 @@ def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -
     field = form.fields[name]
     assert isinstance(field, kind), f"{name} is a {type(field).__name__}"
     return field
+
+
+def show_refusal(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the field it names (its ``field``), else
+    on the whole form (the top of the error summary)."""
+    name = getattr(error, "field", "")
+    form.add_error(name if name in form.fields else None, str(error))
 
 
 class GovukForm(forms.Form):

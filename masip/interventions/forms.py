@@ -11,6 +11,8 @@ from masip.accounts.models import Agency
 from masip.core.forms import GovukDateField, GovukForm, VersionField, form_field
 from masip.interventions.models import Custody, Intervention, InterventionSession
 from masip.interventions.services._common import NOTE_MAX, TEXT_MAX
+from masip.interventions.services.custody import custody_current_values
+from masip.interventions.services.interventions import intervention_current_values
 from masip.people.models import Person
 
 _STALE_FORM = {
@@ -148,15 +150,9 @@ class InterventionUpdateForm(GovukForm):
 
     @staticmethod
     def initial_from(intervention: Intervention) -> dict[str, Any]:
-        return {
-            "provider_agency": intervention.provider_agency_id,
-            "status": intervention.status,
-            "started_on": intervention.started_on,
-            "planned_end_on": intervention.planned_end_on,
-            "practitioner": intervention.practitioner,
-            "engagement": intervention.engagement,
-            "version": intervention.version,
-        }
+        """The stored values, and the version they are."""
+        values = intervention_current_values(intervention)
+        return {**values, "version": intervention.version}
 
 
 class InterventionEndForm(GovukForm):
@@ -244,13 +240,8 @@ class CustodyUpdateForm(GovukForm):
 
     @staticmethod
     def initial_from(custody: Custody) -> dict[str, Any]:
-        return {
-            "kind": custody.kind,
-            "establishment": custody.establishment,
-            "started_on": custody.started_on,
-            "expected_release_on": custody.expected_release_on,
-            "version": custody.version,
-        }
+        """The stored values, and the version they are."""
+        return {**custody_current_values(custody), "version": custody.version}
 
 
 class ReleaseForm(GovukForm):

@@ -57,6 +57,12 @@ class _MomentMixin(GovukForm):
             return None
         return uk_moment(day, time)
 
+    def required_moment(self) -> dt.datetime:
+        """The moment of a valid form (its date and time are required)."""
+        moment = self.moment()
+        assert moment is not None
+        return moment
+
 
 def _date_field(label: str, required_message: str) -> GovukDateField:
     return GovukDateField(

@@ -13,6 +13,7 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.core.errors import DomainError
 from masip.interventions import selectors
+from masip.interventions.models import Custody, Intervention
 from masip.people.models import Person
 
 TEXT_MAX = 200
@@ -77,20 +78,31 @@ def clean_text(value: str, *, field: str, label: str, limit: int) -> str:
     return value
 
 
+def lock_for_change[R: (Intervention, Custody)](record: R, *related: str) -> R:
+    """The record read again and locked for a change, with ``related`` joined."""
+    return (
+        type(record)
+        .objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=record.pk)
+    )
+
+
 def record_event(
     event_type: EventType,
     *,
     actor: Actor,
-    target_type: str,
-    public_id: object,
-    case: Case,
+    record: Intervention | Custody,
     changed_fields: Iterable[str] = (),
 ) -> None:
+    """Audit a write to an intervention (its sessions too) or a custody period."""
     audit.record(
         event_type,
         actor=actor.audit,
-        target_type=target_type,
-        target_id=public_id,
-        case_reference=case.reference,
+        target_type=selectors.CUSTODY_TARGET
+        if isinstance(record, Custody)
+        else selectors.INTERVENTION_TARGET,
+        target_id=record.public_id,
+        case_reference=record.case.reference,
         changed_fields=changed_fields,
     )

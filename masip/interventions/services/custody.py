@@ -1,4 +1,4 @@
-"""Recording a period in custody, changing it, and recording the release.
+"""Recording a period in custody, locked it, and recording the release.
 
 A release expected within the alert window is alerted to the victim's
 advocate at once when the period is recorded or its date changes (the daily
@@ -20,33 +20,16 @@ from masip.cases.models import Case
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.interventions import reminders
 from masip.interventions.models import Custody
-from masip.interventions.selectors import CUSTODY_TARGET
 from masip.interventions.services._common import (
     TEXT_MAX,
     InterventionRefused,
     acting_reach,
     clean_text,
+    lock_for_change,
     record_event,
     require_perpetrator,
 )
 from masip.people.models import Person
-
-
-def _audit(
-    event_type: EventType,
-    *,
-    actor: Actor,
-    custody: Custody,
-    changed_fields: list[str] | None = None,
-) -> None:
-    record_event(
-        event_type,
-        actor=actor,
-        target_type=CUSTODY_TARGET,
-        public_id=custody.public_id,
-        case=custody.case,
-        changed_fields=changed_fields or (),
-    )
 
 
 def _check(
@@ -111,17 +94,9 @@ def custody_record(
         recorded_by=actor.user,
         recorded_by_agency=actor.membership.agency,
     )
-    _audit(EventType.CUSTODY_RECORDED, actor=actor, custody=custody)
+    record_event(EventType.CUSTODY_RECORDED, actor=actor, record=custody)
     reminders.alert_release_if_due(custody, today=today)
     return custody
-
-
-def _locked(custody: Custody) -> Custody:
-    return (
-        Custody.objects.select_for_update(of=("self",))
-        .select_related("case", "case__lead_agency")
-        .get(pk=custody.pk)
-    )
 
 
 def custody_current_values(custody: Custody) -> dict[str, Any]:
@@ -154,7 +129,7 @@ def custody_update(
     """Change a period still in custody; a new expected release date inside
     the alert window is alerted at once. ``StaleEditError`` if someone saved
     since ``version``."""
-    locked = _locked(custody)
+    locked = lock_for_change(custody, "case", "case__lead_agency")
     acting_reach(actor, locked.case)
     today = today or timezone.localdate()
     _require_in_custody(locked)
@@ -178,8 +153,8 @@ def custody_update(
     if not changed:
         return locked
     save_new_version(locked, update_fields=changed)
-    _audit(
-        EventType.CUSTODY_UPDATED, actor=actor, custody=locked, changed_fields=changed
+    record_event(
+        EventType.CUSTODY_UPDATED, actor=actor, record=locked, changed_fields=changed
     )
     if "expected_release_on" in changed:
         reminders.alert_release_if_due(locked, today=today)
@@ -198,7 +173,7 @@ def custody_release(
 ) -> Custody:
     """Record the release; no alert follows it. The advocate is told of it
     unless they were alerted for that date."""
-    locked = _locked(custody)
+    locked = lock_for_change(custody, "case", "case__lead_agency")
     acting_reach(actor, locked.case)
     today = today or timezone.localdate()
     _require_in_custody(locked)
@@ -221,10 +196,10 @@ def custody_release(
     locked.released_on = released_on
     locked.release_kind = release_kind
     save_new_version(locked, update_fields=["released_on", "release_kind"])
-    _audit(
+    record_event(
         EventType.CUSTODY_UPDATED,
         actor=actor,
-        custody=locked,
+        record=locked,
         changed_fields=["released_on", "release_kind"],
     )
     reminders.alert_release_recorded(locked, today=today)

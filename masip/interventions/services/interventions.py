@@ -1,4 +1,4 @@
-"""Recording an intervention, changing it, its sessions, and ending it.
+"""Recording an intervention, locked it, its sessions, and ending it.
 
 Anyone holding INTERVENTION_RECORD on the case records and changes them.
 For psychological and psychiatric treatment, the health details (the
@@ -21,13 +21,13 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.interventions.models import Intervention, InterventionSession
-from masip.interventions.selectors import INTERVENTION_TARGET
 from masip.interventions.services._common import (
     NOTE_MAX,
     TEXT_MAX,
     InterventionRefused,
     acting_reach,
     clean_text,
+    lock_for_change,
     record_event,
     require_health,
     require_perpetrator,
@@ -35,23 +35,6 @@ from masip.interventions.services._common import (
     sees_health,
 )
 from masip.people.models import Person
-
-
-def _audit(
-    event_type: EventType,
-    *,
-    actor: Actor,
-    intervention: Intervention,
-    changed_fields: list[str] | None = None,
-) -> None:
-    record_event(
-        event_type,
-        actor=actor,
-        target_type=INTERVENTION_TARGET,
-        public_id=intervention.public_id,
-        case=intervention.case,
-        changed_fields=changed_fields or (),
-    )
 
 
 def _check_dates(
@@ -118,16 +101,8 @@ def intervention_record(
         recorded_by=actor.user,
         recorded_by_agency=actor.membership.agency,
     )
-    _audit(EventType.INTERVENTION_RECORDED, actor=actor, intervention=intervention)
+    record_event(EventType.INTERVENTION_RECORDED, actor=actor, record=intervention)
     return intervention
-
-
-def _locked(intervention: Intervention) -> Intervention:
-    return (
-        Intervention.objects.select_for_update(of=("self",))
-        .select_related("case", "provider_agency")
-        .get(pk=intervention.pk)
-    )
 
 
 def intervention_current_values(intervention: Intervention) -> dict[str, Any]:
@@ -165,7 +140,7 @@ def intervention_update(
     left as they are when ``None`` (the form of a reader who may not see a
     treatment's health details has neither). A new engagement rating is
     dated ``today``. ``StaleEditError`` if someone saved since ``version``."""
-    locked = _locked(intervention)
+    locked = lock_for_change(intervention, "case", "provider_agency")
     reach = acting_reach(actor, locked.case)
     today = today or timezone.localdate()
     _require_open(locked)
@@ -201,10 +176,10 @@ def intervention_update(
         changed.append("engagement_rated_on")
     save_new_version(locked, update_fields=changed)
     names = ["provider_agency" if n == "provider_agency_id" else n for n in changed]
-    _audit(
+    record_event(
         EventType.INTERVENTION_UPDATED,
         actor=actor,
-        intervention=locked,
+        record=locked,
         changed_fields=names,
     )
     return locked
@@ -224,7 +199,7 @@ def intervention_end(
     """End an open intervention with its outcome. The status follows the
     outcome: completed (or partly) is *completed*, declined is *declined*,
     any other *ended early*."""
-    locked = _locked(intervention)
+    locked = lock_for_change(intervention, "case", "provider_agency")
     reach = acting_reach(actor, locked.case)
     today = today or timezone.localdate()
     _require_open(locked)
@@ -250,10 +225,10 @@ def intervention_end(
         Intervention.Outcome(outcome), Intervention.Status.ENDED_EARLY
     )
     save_new_version(locked)
-    _audit(
+    record_event(
         EventType.INTERVENTION_UPDATED,
         actor=actor,
-        intervention=locked,
+        record=locked,
         changed_fields=["status", "ended_on", "outcome", "outcome_note"],
     )
     return locked
@@ -271,7 +246,7 @@ def session_record(
 ) -> InterventionSession:
     """Record one session of the intervention and whether the person came.
     The session falls between the start and today (or the end)."""
-    locked = _locked(intervention)
+    locked = lock_for_change(intervention, "case", "provider_agency")
     reach = acting_reach(actor, locked.case)
     today = today or timezone.localdate()
     if locked.is_treatment:
@@ -300,9 +275,7 @@ def session_record(
     record_event(
         EventType.INTERVENTION_SESSION_RECORDED,
         actor=actor,
-        target_type=INTERVENTION_TARGET,
-        public_id=locked.public_id,
-        case=locked.case,
+        record=locked,
         changed_fields=["sessions"],
     )
     return session

@@ -291,3 +291,68 @@ def test_record_release_then_the_forms_close(cast, client_for):
     assert AuditEvent.objects.filter(
         event_type=EventType.INTERVENTION_VIEWED, target_type="custody"
     ).exists()
+
+
+# Every form's values reach its service under the same names ------------------
+
+
+def test_treatment_update_by_police_keeps_the_health_details(cast, client_for):
+    treatment = _treatment(cast, status=Intervention.Status.PLANNED)
+    data = _update_data(treatment, status=Intervention.Status.ACTIVE)
+    del data["practitioner"], data["engagement"]
+
+    response = client_for("lead_worker").post(
+        _url(cast, f"{treatment.public_id}/update/"), data
+    )
+
+    treatment.refresh_from_db()
+    assert response.status_code == 302
+    assert treatment.status == Intervention.Status.ACTIVE
+    assert treatment.practitioner == "Dr Quill Example"
+    assert treatment.engagement == Intervention.Engagement.POOR
+
+
+def test_end_intervention_records_the_outcome_and_goes_back_to_it(cast, client_for):
+    intervention = supervision_for(
+        cast, started_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    path = _url(cast, f"{intervention.public_id}/end/")
+
+    response = client_for("partner_worker").post(
+        path,
+        {
+            **_date("ended_on", timezone.localdate()),
+            "outcome": Intervention.Outcome.DECLINED,
+            "outcome_note": "Stopped attending after two weeks.",
+            "version": intervention.version,
+        },
+        follow=True,
+    )
+
+    intervention.refresh_from_db()
+    assert response.redirect_chain[0][0] == _url(cast, f"{intervention.public_id}/")
+    assert "Intervention ended." in response.content.decode()
+    assert intervention.status == Intervention.Status.DECLINED
+    assert intervention.outcome_note == "Stopped attending after two weeks."
+
+
+def test_update_custody_saves_the_change(cast, client_for):
+    custody = custody_for(cast)
+    path = _url(cast, f"custody/{custody.public_id}/update/")
+
+    response = client_for("lead_worker").post(
+        path,
+        {
+            "kind": custody.kind,
+            "establishment": "HMP Otherton",
+            **_date("started_on", custody.started_on),
+            **_date("expected_release_on", custody.expected_release_on),
+            "version": custody.version,
+        },
+    )
+
+    custody.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == _url(cast, f"custody/{custody.public_id}/")
+    assert custody.establishment == "HMP Otherton"
+    assert custody.version == 2
