@@ -21,7 +21,7 @@ from masip.access.actors import Actor
 from masip.cases.models import Case, CaseParticipant, CaseStatus, ParticipantRole
 from masip.demo.structure import Structure
 from masip.incidents.services import incident_record
-from masip.orders import breach_services, services
+from masip.orders import services
 from masip.orders.models import (
     BreachReview,
     ConditionKind,
@@ -163,7 +163,7 @@ def _full_spo(
         crime_reference="DEMO/0101/26",
     )
     review = BreachReview.objects.get(incident=incident, order=order)
-    breach_services.review_confirm(
+    services.review_confirm(
         actor=actor,
         review=review,
         conditions=list(review.suggested_conditions.all()),

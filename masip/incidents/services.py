@@ -13,7 +13,7 @@ from masip.cases.models import Case
 from masip.core.errors import DomainError
 from masip.core.versioning import apply_changes, ensure_current, save_new_version
 from masip.incidents.models import Behaviour, Escalation, Incident, TimePrecision
-from masip.orders.breach_services import review_incident
+from masip.orders.services import review_incident
 from masip.people.models import Channel, Confidentiality
 from masip.risk.triggers import incident_recorded
 

@@ -17,9 +17,8 @@ from masip.accounts import notices
 from masip.accounts.models import Notification
 from masip.core.templatetags.govuk import govuk_day
 from masip.isolation.context import system_work
-from masip.orders.breach_services import order_recipients
 from masip.orders.models import NotificationRequirement
-from masip.orders.services import order_link
+from masip.orders.services import order_link, order_recipients
 
 
 def _due(today: dt.date) -> list[NotificationRequirement]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -165,7 +166,7 @@ def suggestions(
     return result
 
 
-def _breaches(ids: QuerySet[Case], from_time: dt.datetime) -> list[tuple[int, str]]:
+def _breaches(ids: QuerySet[Any, Any], from_time: dt.datetime) -> list[tuple[int, str]]:
     """(case id, words) for breaches recorded since ``from_time`` and for
     possible breaches still waiting for review, newest first; two queries."""
     found: list[tuple[int, str]] = []

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from masip.incidents.tests.factories import IncidentFactory
-from masip.orders import breach_services, services
+from masip.orders import services
 from masip.orders.models import (
     Breach,
     BreachReview,
@@ -79,7 +79,7 @@ def make_review(cast: Any, order: Order | None = None) -> BreachReview:
         recorded_by=cast.lead_worker,
         recorded_by_agency=cast.police_a,
     )
-    reviews = breach_services.review_incident(
+    reviews = services.review_incident(
         actor=actor_for(cast.lead_worker), case=cast.case, incident=incident
     )
     return next(r for r in reviews if r.order_id == order.pk)
@@ -87,7 +87,7 @@ def make_review(cast: Any, order: Order | None = None) -> BreachReview:
 
 def make_breach(cast: Any, order: Order | None = None) -> Breach:
     order = order or make_order(cast)
-    return breach_services.breach_record(
+    return services.breach_record(
         actor=actor_for(cast.lead_worker),
         order=order,
         conditions=list(order.conditions.all()[:1]),

@@ -11,7 +11,7 @@ from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.core.errors import StaleEditError
 from masip.incidents import services as incident_services
-from masip.orders import breach_services, services
+from masip.orders import services
 from masip.orders.models import (
     Breach,
     BreachReview,
@@ -106,7 +106,7 @@ def test_review_incident_is_idempotent(cast):
     make_order(cast)
     incident = _text_incident(cast)
 
-    again = breach_services.review_incident(
+    again = services.review_incident(
         actor=actor_for(cast.lead_worker), case=cast.case, incident=incident
     )
 
@@ -157,7 +157,7 @@ def test_confirming_records_the_breach_and_marks_a_risk_review(cast):
     review = make_review(cast)
     condition = review.suggested_conditions.get()
 
-    breach = breach_services.review_confirm(
+    breach = services.review_confirm(
         actor=actor_for(cast.lead_worker),
         review=review,
         conditions=[condition],
@@ -189,7 +189,7 @@ def test_confirming_records_the_breach_and_marks_a_risk_review(cast):
 def test_confirming_tells_the_owner_and_the_lead_agencys_managers(cast):
     review = make_review(cast)
 
-    breach_services.review_confirm(
+    services.review_confirm(
         actor=actor_for(cast.partner_worker),
         review=review,
         conditions=list(review.suggested_conditions.all()),
@@ -208,7 +208,7 @@ def test_confirming_may_choose_another_condition_of_the_order(cast):
     review = make_review(cast)
     zone = review.order.conditions.get(kind=ConditionKind.EXCLUSION_ZONE)
 
-    breach = breach_services.review_confirm(
+    breach = services.review_confirm(
         actor=actor_for(cast.lead_worker),
         review=review,
         conditions=[zone],
@@ -222,7 +222,7 @@ def test_confirming_without_conditions_is_refused(cast):
     review = make_review(cast)
 
     with pytest.raises(OrderRefused, match="Select the conditions breached"):
-        breach_services.review_confirm(
+        services.review_confirm(
             actor=actor_for(cast.lead_worker),
             review=review,
             conditions=[],
@@ -245,7 +245,7 @@ def test_a_condition_of_another_order_is_refused(cast):
     )
 
     with pytest.raises(OrderRefused, match="conditions of this order"):
-        breach_services.review_confirm(
+        services.review_confirm(
             actor=actor_for(cast.lead_worker),
             review=review,
             conditions=list(other.conditions.all()),
@@ -257,10 +257,10 @@ def test_dismissing_needs_a_reason_and_keeps_it(cast):
     review = make_review(cast)
 
     with pytest.raises(OrderRefused, match="why it is not a breach"):
-        breach_services.review_dismiss(
+        services.review_dismiss(
             actor=actor_for(cast.lead_worker), review=review, reason="  "
         )
-    dismissed = breach_services.review_dismiss(
+    dismissed = services.review_dismiss(
         actor=actor_for(cast.lead_worker),
         review=review,
         reason="The message was sent before the order was served.",
@@ -273,12 +273,12 @@ def test_dismissing_needs_a_reason_and_keeps_it(cast):
 
 def test_a_decided_review_cannot_be_decided_again(cast):
     review = make_review(cast)
-    breach_services.review_dismiss(
+    services.review_dismiss(
         actor=actor_for(cast.lead_worker), review=review, reason="Not him."
     )
 
     with pytest.raises(OrderRefused, match="already been reviewed"):
-        breach_services.review_confirm(
+        services.review_confirm(
             actor=actor_for(cast.lead_worker),
             review=review,
             conditions=list(review.suggested_conditions.all()),
@@ -289,7 +289,7 @@ def test_a_decided_review_cannot_be_decided_again(cast):
 def test_a_breach_of_a_positive_requirement_is_recorded_directly(cast):
     order = make_order(cast, conditions=[ASSESSMENT])
 
-    breach = breach_services.breach_record(
+    breach = services.breach_record(
         actor=actor_for(cast.lead_worker),
         order=order,
         conditions=list(order.conditions.all()),
@@ -307,7 +307,7 @@ def test_a_direct_breach_needs_what_happened(cast):
     order = make_order(cast)
 
     with pytest.raises(OrderRefused, match="what happened"):
-        breach_services.breach_record(
+        services.breach_record(
             actor=actor_for(cast.lead_worker),
             order=order,
             conditions=list(order.conditions.all()),
@@ -319,14 +319,14 @@ def test_a_direct_breach_needs_what_happened(cast):
 
 def test_breach_update_saves_the_outcome_and_audits_the_fields(cast):
     review = make_review(cast)
-    breach = breach_services.review_confirm(
+    breach = services.review_confirm(
         actor=actor_for(cast.lead_worker),
         review=review,
         conditions=list(review.suggested_conditions.all()),
         police_response=PoliceResponse.ARRESTED,
     )
 
-    updated = breach_services.breach_update(
+    updated = services.breach_update(
         actor=actor_for(cast.lead_worker),
         breach=breach,
         version=breach.version,
@@ -343,7 +343,7 @@ def test_breach_update_saves_the_outcome_and_audits_the_fields(cast):
 
 def test_breach_update_on_a_stale_version_is_refused_with_the_stored_values(cast):
     review = make_review(cast)
-    breach = breach_services.review_confirm(
+    breach = services.review_confirm(
         actor=actor_for(cast.lead_worker),
         review=review,
         conditions=list(review.suggested_conditions.all()),
@@ -354,7 +354,7 @@ def test_breach_update_on_a_stale_version_is_refused_with_the_stored_values(cast
         "police_response_note": "",
         "charge_outcome_note": "",
     }
-    breach_services.breach_update(
+    services.breach_update(
         actor=actor_for(cast.lead_worker),
         breach=breach,
         version=1,
@@ -363,7 +363,7 @@ def test_breach_update_on_a_stale_version_is_refused_with_the_stored_values(cast
     )
 
     with pytest.raises(StaleEditError) as stale:
-        breach_services.breach_update(
+        services.breach_update(
             actor=actor_for(cast.lead_manager),
             breach=breach,
             version=1,

@@ -15,7 +15,7 @@ missed assessment the order required.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from masip.access.actors import Actor
 from masip.accounts import notices
-from masip.accounts.models import Notification, User
+from masip.accounts.models import Notification
 from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import Case
@@ -39,18 +39,16 @@ from masip.orders.models import (
     OrderCondition,
     PoliceResponse,
 )
-from masip.orders.services import TEXT_MAX, OrderRefused
+from masip.orders.services._common import (
+    OrderRefused,
+    audit_order,
+    clean_text,
+    lock_row,
+    order_recipients,
+)
 from masip.orders.suggestions import Suggestion, local_day, suggest_breaches
 from masip.panels.action_services import agency_managers
 from masip.risk.models import ReviewFlag
-
-
-def order_recipients(order: Order) -> list[User]:
-    """Who answers for the order: its owner, else the owner agency's managers."""
-    if order.owner_id is not None:
-        assert order.owner is not None
-        return [order.owner]
-    return agency_managers([order.owner_agency_id]).get(order.owner_agency_id, [])
 
 
 def _incident_link(case: Case, incident: Incident) -> str:
@@ -70,17 +68,26 @@ def breach_link(breach: Breach) -> str:
     )
 
 
-def _note(value: str, *, field: str) -> str:
-    value = (value or "").strip()
-    if len(value) > TEXT_MAX:
-        raise OrderRefused(f"Enter {TEXT_MAX} characters or fewer.", field=field)
-    return value
-
-
-def _choice(value: str, choices: Any, *, field: str, message: str) -> str:
-    if value not in choices.values:
-        raise OrderRefused(message, field=field)
-    return value
+def _response(
+    *,
+    police_response: str,
+    police_response_note: str,
+    charge_outcome: str,
+    charge_outcome_note: str,
+) -> dict[str, str]:
+    """The police response and the charge outcome, checked (in that order)."""
+    if police_response not in PoliceResponse.values:
+        raise OrderRefused("Select the police response.", field="police_response")
+    police_note = clean_text(police_response_note, field="police_response_note")
+    if charge_outcome not in ChargeOutcome.values:
+        raise OrderRefused("Select the charge outcome.", field="charge_outcome")
+    charge_note = clean_text(charge_outcome_note, field="charge_outcome_note")
+    return {
+        "police_response": police_response,
+        "police_response_note": police_note,
+        "charge_outcome": charge_outcome,
+        "charge_outcome_note": charge_note,
+    }
 
 
 # Reviews -------------------------------------------------------------------------
@@ -143,6 +150,7 @@ def review_incident(
 def _opened(
     actor: Actor, case: Case, incident: Incident, order: Order, review: BreachReview
 ) -> None:
+    # The orders were loaded for ``case`` without it: its reference is at hand.
     audit.record(
         EventType.BREACH_REVIEW_OPENED,
         actor=actor.audit,
@@ -165,14 +173,28 @@ def _opened(
 
 
 def _locked_review(review: BreachReview) -> BreachReview:
-    locked = (
-        BreachReview.objects.select_for_update(of=("self",))
-        .select_related("order", "order__case", "incident")
-        .get(pk=review.pk)
-    )
+    locked = lock_row(review, "order", "order__case", "incident")
     if not locked.is_open:
         raise OrderRefused("This possible breach has already been reviewed.")
     return locked
+
+
+def _decide(review: BreachReview, *, actor: Actor, status: str, **also: Any) -> None:
+    """Save the decision on the review (with ``also``, its outcome) and audit it."""
+    review.status = status
+    review.decided_by = actor.user
+    review.decided_at = timezone.now()
+    for name, value in also.items():
+        setattr(review, name, value)
+    review.save(update_fields=["status", "decided_by", "decided_at", *also])
+    audit_order(
+        EventType.BREACH_REVIEW_DECIDED,
+        actor=actor,
+        order=review.order,
+        target_type="breach_review",
+        target_id=review.public_id,
+        changed_fields=["status"],
+    )
 
 
 @transaction.atomic
@@ -203,12 +225,7 @@ def review_confirm(
         charge_outcome_note=charge_outcome_note,
         incident=incident,
     )
-    locked.status = BreachReview.Status.CONFIRMED
-    locked.decided_by = actor.user
-    locked.decided_at = timezone.now()
-    locked.breach = breach
-    locked.save(update_fields=["status", "decided_by", "decided_at", "breach"])
-    _decided(actor, locked)
+    _decide(locked, actor=actor, status=BreachReview.Status.CONFIRMED, breach=breach)
     return breach
 
 
@@ -216,29 +233,16 @@ def review_confirm(
 def review_dismiss(*, actor: Actor, review: BreachReview, reason: str) -> BreachReview:
     """The incident did not breach the order; the reason is kept."""
     locked = _locked_review(review)
-    reason = _note(reason, field="reason")
-    if not reason:
-        raise OrderRefused("Enter why it is not a breach.", field="reason")
-    locked.status = BreachReview.Status.DISMISSED
-    locked.decided_by = actor.user
-    locked.decided_at = timezone.now()
-    locked.dismissal_reason = reason
-    locked.save(
-        update_fields=["status", "decided_by", "decided_at", "dismissal_reason"]
+    reason = clean_text(
+        reason, field="reason", required="Enter why it is not a breach."
     )
-    _decided(actor, locked)
+    _decide(
+        locked,
+        actor=actor,
+        status=BreachReview.Status.DISMISSED,
+        dismissal_reason=reason,
+    )
     return locked
-
-
-def _decided(actor: Actor, review: BreachReview) -> None:
-    audit.record(
-        EventType.BREACH_REVIEW_DECIDED,
-        actor=actor.audit,
-        target_type="breach_review",
-        target_id=review.public_id,
-        case_reference=review.order.case.reference,
-        changed_fields=["status"],
-    )
 
 
 # Breaches --------------------------------------------------------------------------
@@ -288,12 +292,12 @@ def _breach_create(
     conditions: Sequence[OrderCondition],
     occurred_at: dt.datetime,
     description: str,
-    police_response: str,
-    police_response_note: str,
-    charge_outcome: str,
-    charge_outcome_note: str,
     incident: Incident | None,
+    **response: str,
 ) -> Breach:
+    """Check and record the breach (``response``: the police response and
+    charge outcome with their notes), flag a risk review and tell the
+    order's owner and the lead agency's team managers."""
     if not conditions:
         raise OrderRefused("Select the conditions breached.", field="conditions")
     if any(c.order_id != order.pk for c in conditions):
@@ -304,32 +308,19 @@ def _breach_create(
         order=order,
         incident=incident,
         occurred_at=occurred_at,
-        description=_note(description, field="description"),
-        police_response=_choice(
-            police_response,
-            PoliceResponse,
-            field="police_response",
-            message="Select the police response.",
-        ),
-        police_response_note=_note(police_response_note, field="police_response_note"),
-        charge_outcome=_choice(
-            charge_outcome,
-            ChargeOutcome,
-            field="charge_outcome",
-            message="Select the charge outcome.",
-        ),
-        charge_outcome_note=_note(charge_outcome_note, field="charge_outcome_note"),
+        description=clean_text(description, field="description"),
+        **_response(**response),
         recorded_by=actor.user,
         recorded_by_agency=actor.membership.agency,
     )
     breach.conditions.set(conditions)
     case = order.case
-    audit.record(
+    audit_order(
         EventType.BREACH_RECORDED,
-        actor=actor.audit,
+        actor=actor,
+        order=order,
         target_type="breach",
         target_id=breach.public_id,
-        case_reference=case.reference,
     )
     _flag_risk_review(case, breach, incident)
     managers = agency_managers([case.lead_agency_id]).get(case.lead_agency_id, [])
@@ -391,46 +382,24 @@ def breach_update(
     """Change the police response or the charge outcome as the case moves on.
 
     ``StaleEditError`` if someone saved since ``version``."""
-    locked = (
-        Breach.objects.select_for_update(of=("self",))
-        .select_related("order", "order__case")
-        .get(pk=breach.pk)
-    )
+    locked = lock_row(breach, "order", "order__case")
     ensure_current(locked, version=version, current_values=breach_current_values)
-    values = {
-        "police_response": _choice(
-            police_response,
-            PoliceResponse,
-            field="police_response",
-            message="Select the police response.",
-        ),
-        "police_response_note": _note(
-            police_response_note, field="police_response_note"
-        ),
-        "charge_outcome": _choice(
-            charge_outcome,
-            ChargeOutcome,
-            field="charge_outcome",
-            message="Select the charge outcome.",
-        ),
-        "charge_outcome_note": _note(charge_outcome_note, field="charge_outcome_note"),
-    }
+    values = _response(
+        police_response=police_response,
+        police_response_note=police_response_note,
+        charge_outcome=charge_outcome,
+        charge_outcome_note=charge_outcome_note,
+    )
     changed = apply_changes(locked, values)
     if not changed:
         return locked
     save_new_version(locked, update_fields=changed)
-    audit.record(
+    audit_order(
         EventType.BREACH_UPDATED,
-        actor=actor.audit,
+        actor=actor,
+        order=locked.order,
         target_type="breach",
         target_id=locked.public_id,
-        case_reference=locked.order.case.reference,
         changed_fields=changed,
     )
     return locked
-
-
-def conditions_of(order: Order, public_ids: Iterable[str]) -> list[OrderCondition]:
-    """The order's conditions with these ids (others are left out)."""
-    wanted = {str(p) for p in public_ids}
-    return [c for c in order.conditions.all() if str(c.public_id) in wanted]
