@@ -597,6 +597,75 @@ class Access:
             raise Http404("No meeting found.")
         return meeting
 
+    # The helpline --------------------------------------------------------
+    # Helpline contacts belong to no case: these are their only doors. A
+    # contact is reached through a membership of its helpline agency that
+    # grants HELPLINE_CONTACT_LOG; agencies never reach one (a handed-over
+    # contact reaches them as its referral).
+
+    def visible_helpline_contacts(self) -> QuerySet[Any]:
+        """The contacts of the helpline agencies where the user logs contacts."""
+        from masip.helpline.models import Contact
+
+        agencies = sorted(
+            {
+                m.agency_id
+                for m in self.memberships_with(Permission.HELPLINE_CONTACT_LOG)
+            }
+        )
+        return Contact.objects.filter(agency_id__in=agencies)
+
+    def helpline_contact_for(
+        self, public_id: "uuid.UUID | str", *, need: Permission
+    ) -> Any:
+        """The contact if in reach, else ``Http404`` (missing and out of reach
+        answer alike); ``PermissionDenied`` when the membership that reaches
+        it does not grant ``need`` (rule 1)."""
+        from django.core.exceptions import ValidationError
+
+        if not self.has(Permission.HELPLINE_CONTACT_LOG):
+            raise PermissionDenied
+        try:
+            contact = (
+                self.visible_helpline_contacts()
+                .filter(public_id=public_id)
+                .select_related("agency", "adviser", "safeguarding_decided_by")
+                .first()
+            )
+        except ValidationError:
+            contact = None
+        if contact is None:
+            raise Http404("No contact found.")
+        if need not in self.helpline_membership(contact).role_def.permissions:
+            raise PermissionDenied
+        return contact
+
+    def helpline_membership(self, contact: Any) -> "Membership":
+        """The membership in whose name the user acts on a helpline contact:
+        the one in its helpline agency that logs contacts."""
+        for membership in self.memberships_with(Permission.HELPLINE_CONTACT_LOG):
+            if membership.agency_id == contact.agency_id:
+                return membership
+        raise PermissionDenied
+
+    def helpline_supervises(self, contact: Any) -> bool:
+        """Whether the user manages the helpline the contact belongs to (may
+        reopen anyone's contact and discard a colleague's abandoned draft)."""
+        return any(
+            m.role == RoleName.HELPLINE_MANAGER and m.agency_id == contact.agency_id
+            for m in self.memberships_with(Permission.HELPLINE_CONTACT_LOG)
+        )
+
+    def helpline_may_edit(self, contact: Any) -> bool:
+        """A draft is its adviser's own: only they fill it in. A finished
+        contact reopened to correct it (it has an end) may also be corrected
+        by a manager of its helpline."""
+        if contact.status != "draft":
+            return False
+        if contact.adviser_id == self.user_id:
+            return True
+        return contact.ended_at is not None and self.helpline_supervises(contact)
+
     # Pages ----------------------------------------------------------------
 
     @cached_property
@@ -627,6 +696,7 @@ NAVIGATION: tuple[tuple[Permission | None, str, str], ...] = (
     (Permission.MEMBERSHIP_MANAGE, "Staff", "accounts:staff-list"),
     (Permission.REFERRAL_TRIAGE, "Triage", "referrals:triage"),
     (Permission.REFERRAL_MAKE, "Referrals", "referrals:mine"),
+    (Permission.HELPLINE_CONTACT_LOG, "Helpline", "helpline:home"),
     (Permission.PANEL_VIEW, "Panels", "panels:panel-list"),
     (Permission.ACTION_VIEW, "Actions", "actions:mine"),
     (Permission.ORDER_VIEW, "Orders and safety", "protection:dashboard"),

@@ -22,6 +22,7 @@ from masip.audit.events import EventType
 from masip.cases.models import Case
 from masip.demo import data
 from masip.demo.cases import DemoCases
+from masip.demo.helpline import ensure_helpline
 from masip.demo.interventions import ensure_interventions
 from masip.demo.orders import ensure_orders
 from masip.demo.panels import ensure_panels
@@ -70,6 +71,8 @@ def load_demo(
         ensure_interventions(structure, anchor=anchor)
         ensure_safety(structure, anchor=anchor)
         ensure_referrals(structure, now=timezone.now())
+        # After the referrals: a site with a referral gets no demo referrals.
+        ensure_helpline(structure, anchor=anchor)
         for case in new_cases:
             audit.record(
                 EventType.CASE_CREATED,

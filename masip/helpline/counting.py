@@ -22,6 +22,7 @@ from masip.helpline.areas import region_of
 from masip.helpline.models import AdviceTopic, Contact, MonthlyCount
 
 ALL = "all"
+HANDOVER = "handover"
 # The dimensions a contact is counted under, in the order the page shows them.
 DIMENSIONS = (
     "channel",
@@ -56,6 +57,8 @@ def dimension_values(contact: Contact) -> Iterator[tuple[str, str]]:
         yield "digital", code
     for code in sorted(set(contact.referrals_made)):
         yield "referral", code
+    if contact.referral_id:  # handed over with consent
+        yield "referral", HANDOVER
     areas = AdviceTopic.objects.filter(pk__in=contact.advice.values("pk")).values_list(
         "area", flat=True
     )
@@ -98,3 +101,9 @@ def count_contact(contact: Contact, *, sign: int = 1) -> None:
     for dimension, value in dimension_values(contact):
         if value:
             _bump(month, dimension, value, sign, 0)
+
+
+def count_handover(contact: Contact, *, sign: int = 1) -> None:
+    """Count (or uncount) a completed contact's handover under "referral"."""
+    assert sign in (1, -1)
+    _bump(month_of(contact.started_at), "referral", HANDOVER, sign, 0)

@@ -19,7 +19,10 @@ keep a blind index, so matching never opens them.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -73,6 +76,43 @@ class IdentifierKind(models.TextChoices):
     VEHICLE = PersonIdentifier.Kind.VEHICLE.value, "Vehicle registration"
 
 
+@dataclass(frozen=True)
+class CarriedSection:
+    """A titled list of questions and the answers given, carried forward."""
+
+    title: str
+    rows: tuple[tuple[str, str], ...]
+
+
+def carried_json(sections: Sequence[CarriedSection]) -> str:
+    """The sections as the JSON text ``Referral.helpline_answers`` keeps."""
+    return json.dumps(
+        [
+            {"title": s.title, "rows": [[label, value] for label, value in s.rows]}
+            for s in sections
+        ]
+    )
+
+
+def carried_sections(text: str | None) -> list[CarriedSection]:
+    """Read ``carried_json`` back (an empty list for empty or bad text)."""
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+        return [
+            CarriedSection(
+                title=str(section["title"]),
+                rows=tuple(
+                    (str(label), str(value)) for label, value in section["rows"]
+                ),
+            )
+            for section in data
+        ]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
 class Referral(VersionedModel):
     """One referral into a site's programme (see the module docstring for why
     it has no foreign key to a case)."""
@@ -111,6 +151,23 @@ class Referral(VersionedModel):
     perpetrator_date_of_birth = models.DateField(null=True, blank=True)
     # One alias a line.
     perpetrator_aliases = EncryptedTextField(blank=True, seal_field="public_id")
+    # How and when the programme may contact the victim safely (asked when a
+    # helpline caller consents to a handover; empty on other referrals). The
+    # three fields below are null on rows made before they existed (a sealed
+    # column has no SQL default).
+    victim_safe_contact = EncryptedTextField(
+        blank=True, null=True, seal_field="public_id"
+    )
+
+    # Carried forward from a national helpline contact handed over with the
+    # caller's consent, so the programme never asks the victim again: the
+    # caller's account in their words, and the answers as the helpline
+    # recorded them (JSON: ``[{"title": ..., "rows": [[question, answer]]}]``,
+    # written in words at handover so the referral reads the same later).
+    helpline_narrative = EncryptedTextField(
+        blank=True, null=True, seal_field="public_id"
+    )
+    helpline_answers = EncryptedTextField(blank=True, null=True, seal_field="public_id")
 
     # The triage decision.
     triaged_by = models.ForeignKey(
@@ -177,6 +234,16 @@ class Referral(VersionedModel):
     @property
     def perpetrator_name(self) -> str:
         return f"{self.perpetrator_given_name} {self.perpetrator_family_name}".strip()
+
+    @property
+    def from_helpline(self) -> bool:
+        """Whether it carries a national helpline contact's account."""
+        return bool(self.helpline_narrative or self.helpline_answers)
+
+    @property
+    def helpline_sections(self) -> list[CarriedSection]:
+        """The helpline's answers as titled lists of (question, answer)."""
+        return carried_sections(self.helpline_answers)
 
     @property
     def alias_list(self) -> list[str]:

@@ -55,6 +55,7 @@ from masip.people.models import (
 )
 from masip.referrals import selectors
 from masip.referrals.models import (
+    CarriedSection,
     IdentifierKind,
     Referral,
     ReferralConsent,
@@ -62,6 +63,7 @@ from masip.referrals.models import (
     ReferralQuestion,
     ReferralStatus,
     Urgency,
+    carried_json,
 )
 
 UNKNOWN_NAME = "Not known"
@@ -80,6 +82,8 @@ class ReferredPeople:
     perpetrator_aliases: tuple[str, ...] = ()
     # (IdentifierKind value, the value as typed)
     identifiers: tuple[tuple[str, str], ...] = ()
+    # How and when the victim may be contacted safely (optional).
+    victim_safe_contact: str = ""
 
     @property
     def has_perpetrator(self) -> bool:
@@ -207,8 +211,14 @@ def referral_submit(
     consent: str,
     consent_reason: str,
     people: ReferredPeople,
+    helpline_narrative: str = "",
+    helpline_answers: Sequence[CarriedSection] = (),
 ) -> Referral:
-    """Send a referral to ``site``'s programme; its coordinators are told."""
+    """Send a referral to ``site``'s programme; its coordinators are told.
+
+    A national helpline handover (``masip.helpline.handover``) also carries
+    the caller's account and the answers already given, so the programme
+    does not ask the victim again."""
     _require(actor, Permission.REFERRAL_MAKE)
     if source not in ReferralSource.values:
         raise DomainError("Select who is referring.")
@@ -240,6 +250,9 @@ def referral_submit(
         perpetrator_family_name=people.perpetrator_family_name.strip(),
         perpetrator_date_of_birth=people.perpetrator_date_of_birth,
         perpetrator_aliases="\n".join(_clean_aliases(people.perpetrator_aliases)),
+        victim_safe_contact=people.victim_safe_contact.strip(),
+        helpline_narrative=helpline_narrative.strip(),
+        helpline_answers=carried_json(helpline_answers) if helpline_answers else "",
     )
     for kind, value in people.identifiers:
         if value.strip():

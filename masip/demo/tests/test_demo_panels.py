@@ -37,10 +37,13 @@ def test_demo_programme_has_panels_meetings_actions_and_referrals():
     assert Action.objects.filter(status=Action.Status.DONE).exists()
 
     visible = Access(User.objects.get(email=COORDINATOR)).visible_referrals()
-    assert visible.filter(status="waiting").count() == 2
+    # Two of the site's own, and one handed over by the national helpline.
+    assert visible.filter(status="waiting").count() == 3
     assert visible.filter(status="more_info").count() == 1
-    urgent = visible.get(urgency="urgent")
+    assert visible.filter(helpline_contact__isnull=False).count() == 1
+    urgent = visible.get(urgency="urgent", helpline_contact__isnull=True)
     assert triage_due(received_at=urgent.received_at, urgency="urgent") < (
         timezone.now()
     )
-    assert Referral.objects.count() == 3 * Site.objects.count()
+    # Three per site, and the helpline's handover.
+    assert Referral.objects.count() == 3 * Site.objects.count() + 1
