@@ -697,6 +697,11 @@ NAVIGATION: tuple[tuple[Permission | None, str, str], ...] = (
     (Permission.REFERRAL_TRIAGE, "Triage", "referrals:triage"),
     (Permission.REFERRAL_MAKE, "Referrals", "referrals:mine"),
     (Permission.HELPLINE_CONTACT_LOG, "Helpline", "helpline:home"),
+    (
+        Permission.HELPLINE_STATS_VIEW,
+        "Helpline statistics",
+        "helpline-stats:statistics",
+    ),
     (Permission.PANEL_VIEW, "Panels", "panels:panel-list"),
     (Permission.ACTION_VIEW, "Actions", "actions:mine"),
     (Permission.ORDER_VIEW, "Orders and safety", "protection:dashboard"),
