@@ -27,14 +27,13 @@ from django.utils import timezone
 from masip.access.actors import Actor
 from masip.access.permissions import Permission
 from masip.accounts.models import Site
-from masip.audit import services as audit
 from masip.audit.events import EventType
 from masip.cases.models import ReferralSource
 from masip.core.errors import DomainError
 from masip.core.templatetags.govuk import govuk_day
 from masip.helpline import counting
 from masip.helpline.areas import BY_CODE, REGIONS
-from masip.helpline.fields import BEHAVIOUR_NONE
+from masip.helpline.fields import BEHAVIOUR_NONE, SCREEN_CODE
 from masip.helpline.models import (
     CallerType,
     Contact,
@@ -45,12 +44,12 @@ from masip.helpline.models import (
     Relationship,
     ShareConsent,
 )
+from masip.helpline.services._common import audit_contact
 from masip.incidents.models import Behaviour
 from masip.referrals.models import CarriedSection, Referral, ReferralConsent, Urgency
 from masip.referrals.services import ReferredPeople, referral_submit
 from masip.risk.instruments import Instrument, registry
 
-SCREEN = "masip-stalking-screen"
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "unknown": "Don't know"}
 NOT_RECORDED = "Not recorded"
 NOT_FINISHED = "Only a finished contact can be handed over. Finish the contact first."
@@ -95,7 +94,7 @@ def _four(value: bool | None) -> str:
 
 def _screen(contact: Contact) -> Instrument | None:
     try:
-        return registry().get(contact.risk_instrument or SCREEN)
+        return registry().get(contact.risk_instrument or SCREEN_CODE)
     except KeyError:
         return None
 
@@ -294,11 +293,10 @@ def contact_hand_over(
         ]
     )
     counting.count_handover(locked)
-    audit.record(
+    audit_contact(
         EventType.HELPLINE_CONTACT_HANDED_OVER,
-        actor=actor.audit,
-        target_type="helpline_contact",
-        target_id=locked.public_id,
+        actor=actor,
+        contact=locked,
         changed_fields=["share_consent", "referral", "handed_over_at"],
     )
     return referral
@@ -307,12 +305,7 @@ def contact_hand_over(
 @transaction.atomic
 def handover_page_viewed(*, actor: Actor, contact: Contact) -> None:
     """Record that the handover page showed the contact's account."""
-    audit.record(
-        EventType.HELPLINE_CONTACT_VIEWED,
-        actor=actor.audit,
-        target_type="helpline_contact",
-        target_id=contact.public_id,
-    )
+    audit_contact(EventType.HELPLINE_CONTACT_VIEWED, actor=actor, contact=contact)
 
 
 __all__ = [

@@ -1,10 +1,10 @@
 """The helpline's handover pages (see config/urls.py for the mount)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
-from masip.helpline.handover_views import HandoverView
+from masip.helpline import views
 
 app_name = "helpline-handover"
-urlpatterns = [
-    path("<uuid:public_id>/", HandoverView.as_view(), name="handover"),
+urlpatterns: list[URLPattern] = [
+    path("<uuid:public_id>/", views.HandoverView.as_view(), name="handover"),
 ]

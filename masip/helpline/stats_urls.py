@@ -1,11 +1,11 @@
 """The helpline statistics, mounted at ``/helpline/statistics/``."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
-from masip.helpline import stats_views
+from masip.helpline import views
 
 app_name = "helpline-stats"
-urlpatterns = [
-    path("", stats_views.StatsView.as_view(), name="statistics"),
-    path("export.csv", stats_views.StatsExportView.as_view(), name="export"),
+urlpatterns: list[URLPattern] = [
+    path("", views.StatsView.as_view(), name="statistics"),
+    path("export.csv", views.StatsExportView.as_view(), name="export"),
 ]

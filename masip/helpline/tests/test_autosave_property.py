@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from masip.helpline import fields as f
 from masip.helpline import services
+from masip.helpline.services.autosave import _context
 from masip.helpline.tests.factories import actor_for, draft_for
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_autosave_never_loses_a_saved_answer(cast, values):
     )
 
     contact.refresh_from_db()
-    context = services._context(contact, {"advice", "safeguarding_decided_by"})
+    context = _context(contact, {"advice", "safeguarding_decided_by"})
     for spec in f.specs(instrument):
         if spec.secret:
             continue

@@ -15,7 +15,7 @@ from django.utils import timezone
 from masip.audit.events import EventType
 from masip.audit.models import AuditEvent
 from masip.helpline import stats
-from masip.helpline.stats_views import month_choices
+from masip.helpline.forms import month_choices
 from masip.helpline.tests.stats_data import completed_contact, contacts
 
 PAGE = reverse("helpline-stats:statistics")

@@ -1,4 +1,4 @@
-"""Forms of the helpline pages.
+"""Forms of the home and live-call pages.
 
 ``ContactForm`` draws the live-call page. It does not judge the answers
 itself: the autosave service checks each answer (``masip.helpline.fields``)
@@ -31,6 +31,7 @@ from masip.helpline.models import (
 )
 from masip.risk.instruments import Instrument
 
+Choices = Sequence[tuple[str, str]]
 # A problem about an answer shown against the input that asks it.
 PROBLEM_FIELD = {"follow_up_due": "follow_up_date", "caller_key": "caller_word"}
 
@@ -42,8 +43,29 @@ def query_dict(raw: Mapping[str, Sequence[str]]) -> QueryDict:
     return data
 
 
-def _textarea(rows: int) -> forms.Textarea:
+def textarea(rows: int) -> forms.Textarea:
+    """A GOV.UK text area ``rows`` lines high."""
     return forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"})
+
+
+def _radios(label: str, choices: Choices) -> forms.ChoiceField:
+    """An answer chosen from ``choices`` that may be left for later."""
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, required=False
+    )
+
+
+def _checkboxes(
+    label: str, choices: Choices, *, help_text: str = ""
+) -> forms.MultipleChoiceField:
+    """Any of ``choices``, none ticked being an answer left for later."""
+    return forms.MultipleChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
 
 class StartForm(GovukForm):
@@ -59,57 +81,30 @@ class ContactForm(GovukForm):
     """Every answer of the live-call page, always bound (to the stored
     answers, or to what was posted), with the service's problems as errors."""
 
-    channel = forms.ChoiceField(
-        label="How did they get in touch?",
-        choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    caller_type = forms.ChoiceField(
-        label="Who is getting in touch?",
-        choices=CallerType.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    channel = _radios("How did they get in touch?", ContactChannel.choices)
+    caller_type = _radios("Who is getting in touch?", CallerType.choices)
     force_area = forms.ChoiceField(
         label="Police force area where the stalking is happening",
         choices=[("", "Select a force area"), *areas.CHOICES],
         widget=forms.Select(attrs={"class": "govuk-select"}),
         required=False,
     )
-    relationship = forms.ChoiceField(
-        label="Who is the person stalking to the person being stalked?",
-        choices=Relationship.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    relationship = _radios(
+        "Who is the person stalking to the person being stalked?", Relationship.choices
     )
-    duration_band = forms.ChoiceField(
-        label="How long has it been going on?",
-        choices=DurationBand.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    behaviours = forms.MultipleChoiceField(
-        label="What is the person doing?",
+    duration_band = _radios("How long has it been going on?", DurationBand.choices)
+    behaviours = _checkboxes(
+        "What is the person doing?",
+        f.BEHAVIOUR_CHOICES,
         help_text="Select all the caller describes, or 'None reported'.",
-        choices=f.BEHAVIOUR_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
     )
-    digital_indicators = forms.MultipleChoiceField(
-        label="Digital and tracking signs",
+    digital_indicators = _checkboxes(
+        "Digital and tracking signs",
+        DigitalIndicator.choices,
         help_text="Select any the caller describes.",
-        choices=DigitalIndicator.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
     )
     advice = forms.MultipleChoiceField(label="Advice given", required=False)
-    referrals_made = forms.MultipleChoiceField(
-        label="Referrals made",
-        choices=ReferralMade.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    referrals_made = _checkboxes("Referrals made", ReferralMade.choices)
     safeguarding_override = forms.BooleanField(
         label="Confidentiality was overridden to keep someone safe",
         required=False,
@@ -125,14 +120,9 @@ class ContactForm(GovukForm):
         label="Why confidentiality was overridden",
         help_text="Kept sealed. Say who was at risk and what was shared with whom.",
         required=False,
-        widget=_textarea(3),
+        widget=textarea(3),
     )
-    follow_up = forms.ChoiceField(
-        label="Follow-up agreed",
-        choices=FollowUp.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    follow_up = _radios("Follow-up agreed", FollowUp.choices)
     follow_up_date = GovukDateField(
         label="When is the follow-up due?",
         help_text="For example, 27 3 2026. Leave empty if there is no follow-up.",
@@ -147,13 +137,13 @@ class ContactForm(GovukForm):
         label="The caller's account",
         help_text="In the caller's words where you can. Kept sealed.",
         required=False,
-        widget=_textarea(8),
+        widget=textarea(8),
     )
     notes = forms.CharField(
         label="Your notes",
         help_text="Kept sealed.",
         required=False,
-        widget=_textarea(4),
+        widget=textarea(4),
     )
     caller_word = forms.CharField(
         label="Reference word the caller chose",
@@ -271,28 +261,3 @@ class CallerSearchForm(GovukForm):
         ):
             raise forms.ValidationError("Enter a reference word or a phone number.")
         return data
-
-
-class AdviceTopicForm(GovukForm):
-    area = forms.ChoiceField(
-        label="Area",
-        choices=AdviceTopic.Area.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select an area."},
-    )
-    title = forms.CharField(
-        label="Title",
-        max_length=120,
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
-        error_messages={
-            "required": "Enter a title.",
-            "max_length": "Keep the title to 120 characters.",
-        },
-    )
-    description = forms.CharField(
-        label="What the advice covers",
-        required=False,
-        max_length=1000,
-        widget=_textarea(3),
-        error_messages={"max_length": "Keep the description to 1,000 characters."},
-    )

@@ -17,32 +17,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from masip.access.actors import Actor, actor_from_request
-from masip.access.permissions import Permission
-from masip.access.views import GlobalView
 from masip.accounts.models import Site
 from masip.core.errors import DomainError
 from masip.helpline import handover, selectors
-from masip.helpline.handover_forms import HandoverForm
+from masip.helpline.forms import HandoverForm
 from masip.helpline.models import Contact, ShareConsent
+from masip.helpline.views._base import ContactPageView
 from masip.referrals.selectors import referral_sites
 
 
-class HandoverView(GlobalView):
+class HandoverView(ContactPageView):
     """Hand a finished contact over to a site's programme, with consent."""
 
-    required_permission = Permission.HELPLINE_CONTACT_LOG
-    contact: Contact
     sites: list[Site]
 
-    def load(self, public_id: uuid.UUID) -> Contact:
-        self.contact = selectors.contact_for_handover(self.access, public_id)
-        return self.contact
-
-    def actor(self) -> Actor:
-        """Acting in the contact's own helpline (any other would be refused)."""
-        membership = self.access.helpline_membership(self.contact)
-        return actor_from_request(self.request, membership)
+    def find(self, public_id: uuid.UUID) -> Contact:
+        return selectors.contact_for_handover(self.access, public_id)
 
     def form(self, data: Any = None) -> HandoverForm:
         sites = referral_sites()
@@ -63,7 +53,7 @@ class HandoverView(GlobalView):
             "referral": contact.referral,
             "own_referral": contact.referral is not None
             and contact.referral.referred_by_id == self.request.user.pk,
-            "contact_url": contact_url(contact),
+            "contact_url": self.contact_url(),
             **extra,
         }
         return render(self.request, "helpline/handover.html", context)
@@ -115,16 +105,6 @@ class HandoverView(GlobalView):
             {
                 "contact": self.contact,
                 "message": handover.NO_CONSENT,
-                "contact_url": contact_url(self.contact),
+                "contact_url": self.contact_url(),
             },
         )
-
-
-def contact_url(contact: Contact) -> str:
-    """The contact's own page: its summary once finished, else the live page."""
-    name = (
-        "helpline:contact-detail"
-        if contact.status == Contact.Status.COMPLETE
-        else "helpline:contact"
-    )
-    return reverse(name, args=[contact.public_id])
