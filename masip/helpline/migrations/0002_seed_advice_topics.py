@@ -54,15 +54,12 @@ def seed(apps, schema_editor):
             )
 
 
-def unseed(apps, schema_editor):
-    AdviceTopic = apps.get_model("helpline", "AdviceTopic")
-    for area, topics in TOPICS.items():
-        AdviceTopic.objects.filter(
-            area=area, title__in=[title for title, _ in topics]
-        ).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("helpline", "0001_initial")]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    # Going back leaves the topics in place: contacts may have recorded them
+    # as advice given, and going back past 0001 drops the table anyway.
+    # (Deleting them here, then dropping the table in the same transaction,
+    # is refused on PostgreSQL: the deletes leave deferred checks pending.)
+    # Seeding again is idempotent.
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
