@@ -23,9 +23,6 @@ from masip.core.forms import GovukForm, show_refusal
 from masip.orders import selectors
 from masip.orders.models import Breach, Order
 
-# Shown on the field the refusal names, else on the form (one helper for all apps).
-refused = show_refusal
-
 
 class OrdersView(CaseView):
     tab = "orders"
@@ -100,7 +97,7 @@ class FormPageView(OrdersView, metaclass=ABCMeta):
             again = resubmittable_form(self.make_form, data, error)
             return self.render_form(again, conflict=conflict_rows(again, error.current))
         except DomainError as error:
-            refused(form, error)
+            show_refusal(form, error)
             return self.render_form(form)
         messages.success(self.request, self.done)
         return redirect(next_url)
