@@ -23,12 +23,17 @@ class AuditEvent(models.Model):
     event_type = models.CharField(max_length=40)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
-    case_reference = models.CharField(max_length=20, blank=True, db_index=True)
+    # Searched through the (case_reference, -seq) index below.
+    case_reference = models.CharField(max_length=20, blank=True)
     changed_fields = models.JSONField(default=list, blank=True)
     purpose = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not unique and not indexed: the chain (unique ``seq``, each row's
+    # ``prev_hash``) is what proves order and integrity, nothing looks a row up
+    # by its hash, and an index of random 64-character keys made every append
+    # touch random pages (ADR 0034).
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masip.audit.verify import chain_verify
+from masip.audit.verify import chain_verify, default_workers
 
 
 class Command(BaseCommand):
@@ -25,13 +25,22 @@ class Command(BaseCommand):
             default=5000,
             help="Events read from the database at a time (default 5000).",
         )
+        verify.add_argument(
+            "--workers",
+            type=_positive_int,
+            default=default_workers(),
+            help=(
+                "Processes that share the walk (default: one per CPU, here "
+                f"{default_workers()}); 1 walks in this process."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
-            self.verify(chunk_size=options["chunk_size"])
+            self.verify(chunk_size=options["chunk_size"], workers=options["workers"])
 
-    def verify(self, *, chunk_size: int) -> None:
-        report = chain_verify(chunk_size=chunk_size)
+    def verify(self, *, chunk_size: int, workers: int) -> None:
+        report = chain_verify(chunk_size=chunk_size, workers=workers)
         if not report.ok:
             # CommandError exits with status 1 and writes the message to stderr.
             seq, problem = report.first_bad_seq, report.problem
