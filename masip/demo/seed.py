@@ -1,28 +1,38 @@
 """Synthetic cases at any scale, for load tests and benchmarks (``masip seed``).
 
 Each case gets a victim and a person who stalks (now and then someone already
-on another case), the victim's restricted address and phone number, an
+on another case, now and then with a witness), the victim's restricted
+address and phone number, the perpetrator's known identifiers and aliases, an
 allocation to a case worker of the lead agency, sometimes a share with a
-partner agency, and a few incidents. Rows are written with ``bulk_create`` in
-batches of 5,000 cases, one transaction per batch, with no audit events.
+partner agency, incidents (ten on average, with a long tail of cases holding
+hundreds), and the audit trail such a case leaves behind: about forty events,
+from its creation to the pages opened on it since, chained like any other.
+
+At national scale (500,000 cases: a million people, five million incidents,
+twenty million audit events) rows are written with explicit keys by COPY on
+PostgreSQL and ``executemany`` on SQLite (``masip.demo.bulk``), in chunks of
+``CHUNK_SIZE`` cases, one transaction per chunk, and the audit events through
+``masip.audit.bulk.append_events``. Nothing else may write to the database
+while it runs.
 
 The same seed gives the same cases (references, names, text) from the same
 starting database, for example a fresh one; dates count back from ``anchor``
-(today unless given). The demo's
-sites, agencies and staff are reused, and created first if missing.
+(today unless given). The demo's sites, agencies and staff are reused, and
+created first if missing.
 """
 
 import datetime as dt
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from masip.access.roles import AgencyKind
+from masip.access.roles import AgencyKind, RoleName
 from masip.accounts.models import Agency, User
+from masip.audit.bulk import append_events
 from masip.cases.models import (
     Case,
     CaseAllocation,
@@ -32,6 +42,8 @@ from masip.cases.models import (
     ParticipantRole,
 )
 from masip.demo import data
+from masip.demo.bulk import KeyAllocator, build, reset_sequences
+from masip.demo.seed_trail import Trail, Who
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import (
     LEAD_WEIGHTS,
@@ -54,14 +66,20 @@ from masip.demo.synth import (
     planned_references,
     postcode,
     public_uuid,
-    stamped,
     street,
+    vehicle_registration,
     weighted,
 )
 from masip.incidents.models import Incident
-from masip.people.models import Address, Confidentiality, Person, PersonIdentifier
+from masip.people.models import (
+    Address,
+    Confidentiality,
+    Person,
+    PersonAlias,
+    PersonIdentifier,
+)
 
-CHUNK_SIZE = 5000  # cases per transaction
+CHUNK_SIZE = 2000  # cases per transaction: about 80,000 audit events
 UUID_SALT = 0x5EED_5EED_5EED_5EED_5EED_5EED_5EED_5EED
 PARTNERS: dict[str, tuple[str, ...]] = {
     AgencyKind.POLICE: ("probation", "mental-health", "advocacy"),
@@ -69,29 +87,61 @@ PARTNERS: dict[str, tuple[str, ...]] = {
     AgencyKind.NHS_MENTAL_HEALTH: ("police",),
     AgencyKind.ADVOCACY: ("police",),
 }
+# Incidents per case: one plus an exponential draw (mean about 8), and one case
+# in 500 with a long history of 200 to 600; ten per case on average.
+INCIDENT_MEAN_EXTRA = 8.2
+LONG_HISTORY_ODDS = 1 / 500
+LONG_HISTORY = (200, 600)
+REPEAT_PERPETRATOR_ODDS = 0.05
+WITNESS_ODDS = 0.075
 
 
-@dataclass(frozen=True)
+def incident_count(rng: random.Random) -> int:
+    """How many incidents a seeded case holds (mean about ten, long-tailed)."""
+    if rng.random() < LONG_HISTORY_ODDS:
+        return rng.randint(*LONG_HISTORY)
+    return 1 + int(rng.expovariate(1 / INCIDENT_MEAN_EXTRA))
+
+
+@dataclass
 class SeedResult:
-    created: int
+    created: int  # cases
     seconds: float
+    people: int = 0
+    incidents: int = 0
+    audit_events: int = 0
+    rows: int = 0
 
 
 @dataclass
 class _Lead:
-    """A lead agency with the people who act for it."""
+    """A lead agency with the people who act for it, as the audit trail names them."""
 
     agency: Agency
     site: data.SiteSpec
     worker: User
     manager: User
+    worker_who: Who = field(init=False)
+    manager_who: Who = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.worker_who = Who.of(self.worker, self.agency, RoleName.CASE_WORKER)
+        self.manager_who = Who.of(self.manager, self.agency, RoleName.TEAM_MANAGER)
 
 
 class Seeder:
-    """Generates seeded cases chunk by chunk into a ``Batch``."""
+    """Generates seeded cases chunk by chunk into a ``Batch`` and a ``Trail``."""
 
-    def __init__(self, structure: Structure, *, seed: int, anchor: dt.date) -> None:
+    def __init__(
+        self,
+        structure: Structure,
+        *,
+        seed: int,
+        anchor: dt.date,
+        keys: KeyAllocator | None = None,
+    ) -> None:
         self.s = structure
+        self.keys = keys
         self.taken = set(Case.objects.values_list("reference", flat=True))
         # A fresh database starts from Random(seed); a database that already
         # holds cases gets a stream of its own, so seeding the same seed twice
@@ -112,9 +162,10 @@ class Seeder:
             for suffix, _ in LEAD_WEIGHTS
         }
         self.recent_perpetrators: list[Person] = []
+        self.trail = Trail(self.rng, now=self.now)
 
     def chunk(self, size: int) -> Batch:
-        batch = Batch()
+        batch = Batch(self.keys)
         for _ in range(size):
             self._case(batch)
         self.recent_perpetrators = self.recent_perpetrators[-200:]
@@ -135,7 +186,7 @@ class Seeder:
         )
         when = aware(referred, 9, rng.randint(0, 59))
         case = batch.add(
-            stamped(
+            build(
                 Case,
                 when,
                 reference=draw_reference(rng, self.taken),
@@ -152,9 +203,10 @@ class Seeder:
                 created_by=lead.worker,
             )
         )
+        self.trail.opened(case.reference, lead.worker_who, case.pk, when)
         self._people(batch, case, lead, when)
-        batch.add(
-            stamped(
+        allocation = batch.add(
+            build(
                 CaseAllocation,
                 when,
                 case=case,
@@ -164,15 +216,19 @@ class Seeder:
                 ended_at=aware(closed, 17, 0) if closed else None,
             )
         )
-        if rng.random() < 0.4:
-            self._share(batch, case, lead, when)
-        self._incidents(batch, case, lead, started, closed or self.anchor)
+        self.trail.allocated(case.reference, lead.manager_who, allocation.pk, when)
+        partner = self._share(batch, case, lead, when) if rng.random() < 0.4 else None
+        end = closed or self.anchor
+        self._incidents(batch, case, lead, started, end)
+        readers = [lead.worker_who] + ([partner.worker_who] if partner else [])
+        self.trail.views(case.reference, readers, referred, end)
+        self.trail.close_case()
 
     def _people(self, batch: Batch, case: Case, lead: _Lead, when: dt.datetime) -> None:
         rng = self.rng
         victim = self._person(batch, lead, when, female_share=0.78)
         batch.add(
-            stamped(
+            build(
                 Address,
                 when,
                 person=victim,
@@ -182,27 +238,29 @@ class Seeder:
                 confidentiality=Confidentiality.RESTRICTED,
             )
         )
-        batch.add(
-            stamped(
-                PersonIdentifier,
-                when,
-                person=victim,
-                kind=PersonIdentifier.Kind.PHONE,
-                value=phone_number(rng),
-                confidentiality=Confidentiality.RESTRICTED,
-            )
+        self._identifier(
+            batch,
+            victim,
+            when,
+            PersonIdentifier.Kind.PHONE,
+            Confidentiality.RESTRICTED,
         )
-        if self.recent_perpetrators and rng.random() < 0.05:
+        if self.recent_perpetrators and rng.random() < REPEAT_PERPETRATOR_ODDS:
             perpetrator = rng.choice(self.recent_perpetrators)
         else:
             perpetrator = self._person(batch, lead, when, female_share=0.18)
+            self._known_by(batch, perpetrator, when)
             self.recent_perpetrators.append(perpetrator)
-        for person, role in (
+        cast = [
             (victim, ParticipantRole.VICTIM),
             (perpetrator, ParticipantRole.PERPETRATOR),
-        ):
+        ]
+        if rng.random() < WITNESS_ODDS:
+            witness = self._person(batch, lead, when, female_share=0.5)
+            cast.append((witness, ParticipantRole.WITNESS))
+        for person, role in cast:
             batch.add(
-                stamped(
+                build(
                     CaseParticipant,
                     when,
                     case=case,
@@ -211,6 +269,9 @@ class Seeder:
                     added_by=lead.worker,
                 )
             )
+            self.trail.person_added(
+                case.reference, lead.worker_who, person.public_id, when
+            )
 
     def _person(
         self, batch: Batch, lead: _Lead, when: dt.datetime, *, female_share: float
@@ -218,7 +279,7 @@ class Seeder:
         rng = self.rng
         gender = draw_gender(rng, female_share)
         return batch.add(
-            stamped(
+            build(
                 Person,
                 when,
                 public_id=public_uuid(rng, UUID_SALT),
@@ -230,12 +291,55 @@ class Seeder:
             )
         )
 
-    def _share(self, batch: Batch, case: Case, lead: _Lead, when: dt.datetime) -> None:
+    def _known_by(self, batch: Batch, person: Person, when: dt.datetime) -> None:
+        """The identifiers and names a person who stalks is known by."""
+        rng = self.rng
+        if rng.random() < 0.6:
+            self._identifier(batch, person, when, PersonIdentifier.Kind.PHONE)
+        if rng.random() < 0.4:
+            self._identifier(batch, person, when, PersonIdentifier.Kind.SOCIAL_MEDIA)
+        if rng.random() < 0.15:
+            self._identifier(batch, person, when, PersonIdentifier.Kind.VEHICLE)
+        if rng.random() < 0.1:
+            name = (
+                rng.choice(data.NICKNAMES)
+                if rng.random() < 0.5
+                else f"{given_name(rng, person.gender)} {family_name(rng)}"
+            )
+            batch.add(build(PersonAlias, when, person=person, name=name))
+
+    def _identifier(
+        self,
+        batch: Batch,
+        person: Person,
+        when: dt.datetime,
+        kind: str,
+        confidentiality: str = Confidentiality.STANDARD,
+    ) -> None:
+        rng = self.rng
+        if kind == PersonIdentifier.Kind.PHONE:
+            value = phone_number(rng)
+        elif kind == PersonIdentifier.Kind.VEHICLE:
+            value = vehicle_registration(rng)
+        else:
+            value = f"@{person.given_name.lower()}_{rng.randrange(10**6):06d}"
+        batch.add(
+            build(
+                PersonIdentifier,
+                when,
+                person=person,
+                kind=kind,
+                value=value,
+                confidentiality=confidentiality,
+            )
+        )
+
+    def _share(self, batch: Batch, case: Case, lead: _Lead, when: dt.datetime) -> _Lead:
         rng = self.rng
         partner = self.leads[(lead.site.slug, rng.choice(PARTNERS[lead.agency.kind]))]
         basis, reason = rng.choice(data.SHARE_REASONS[AgencyKind(partner.agency.kind)])
-        batch.add(
-            stamped(
+        share = batch.add(
+            build(
                 CaseShare,
                 when,
                 case=case,
@@ -247,18 +351,20 @@ class Seeder:
                 expires_at=self.now + dt.timedelta(days=rng.randint(-30, 180)),
             )
         )
+        self.trail.shared(case.reference, lead.manager_who, share.pk, when)
+        return partner
 
     def _incidents(
         self, batch: Batch, case: Case, lead: _Lead, start: dt.date, end: dt.date
     ) -> None:
         rng = self.rng
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(incident_count(rng)):
             template, narrative = rng.choice(_TEMPLATES)
             at = aware(
                 day_between(rng, start, end), rng.randint(7, 23), rng.randint(0, 59)
             )
-            batch.add(
-                stamped(
+            incident = batch.add(
+                build(
                     Incident,
                     min(at, self.now),
                     public_id=public_uuid(rng, UUID_SALT),
@@ -272,6 +378,7 @@ class Seeder:
                     recorded_by_agency=lead.agency,
                 )
             )
+            self.trail.incident(case.reference, lead.worker_who, incident.public_id, at)
 
 
 # Incident text in seeded data names nobody.
@@ -302,19 +409,39 @@ def seed_cases(
     seed: int,
     anchor: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    audit: bool = True,
 ) -> SeedResult:
-    """Insert ``count`` seeded cases; ``progress`` hears the running total."""
+    """Insert ``count`` seeded cases; ``progress`` hears the running total.
+
+    ``audit=False`` leaves the audit trail out (quicker, for list benchmarks
+    that do not read it).
+    """
     started = time.perf_counter()
     with transaction.atomic():
         structure = ensure_structure(password=demo_password())
-    seeder = Seeder(structure, seed=seed, anchor=anchor or timezone.localdate())
-    done = 0
-    while done < count:
-        size = min(CHUNK_SIZE, count - done)
+    keys = KeyAllocator()
+    seeder = Seeder(
+        structure, seed=seed, anchor=anchor or timezone.localdate(), keys=keys
+    )
+    result = SeedResult(created=0, seconds=0.0)
+    while result.created < count:
+        size = min(CHUNK_SIZE, count - result.created)
         batch = seeder.chunk(size)
+        events = seeder.trail.take()
+        _tally(result, batch)
         with transaction.atomic(), explicit_timestamps(WRITE_ORDER):
             batch.save()
-        done += size
+            if audit:
+                result.audit_events += append_events(events)
+        reset_sequences(keys.models())
+        result.created += size
         if progress:
-            progress(done)
-    return SeedResult(created=done, seconds=time.perf_counter() - started)
+            progress(result.created)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _tally(result: SeedResult, batch: Batch) -> None:
+    result.people += batch.count(Person)
+    result.incidents += batch.count(Incident)
+    result.rows += sum(len(rows) for rows in batch.rows.values())

@@ -5,6 +5,7 @@ seed, never on global state.
 """
 
 import datetime as dt
+import functools
 import random
 import uuid
 from collections import defaultdict
@@ -32,6 +33,7 @@ from masip.cases.models import (
 )
 from masip.core.references import ALPHABET
 from masip.demo import data
+from masip.demo.bulk import KeyAllocator, write_rows
 from masip.incidents.models import Incident
 from masip.people.models import (
     Address,
@@ -180,8 +182,13 @@ def vehicle_registration(rng: random.Random) -> str:
 
 
 def aware(day: dt.date, hour: int, minute: int) -> dt.datetime:
-    zone = timezone.get_current_timezone()
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=_zone())
+
+
+@functools.cache
+def _zone() -> dt.tzinfo:
+    """The project's time zone (the setting does not change while running)."""
+    return timezone.get_default_timezone()
 
 
 def day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -236,12 +243,20 @@ def stamped[M: models.Model](model: type[M], when: dt.datetime, **values: Any) -
 
 
 class Batch:
-    """Unsaved rows of many models, written in dependency order by ``save``."""
+    """Unsaved rows of many models, written in dependency order by ``save``.
 
-    def __init__(self) -> None:
+    With a ``KeyAllocator`` every row gets its key as it is added and ``save``
+    streams the rows in (``masip.demo.bulk``); without one, ``bulk_create``
+    writes them and fills the keys in.
+    """
+
+    def __init__(self, keys: KeyAllocator | None = None) -> None:
         self.rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        self.keys = keys
 
     def add(self, obj: M) -> M:
+        if self.keys is not None:
+            self.keys.assign(obj)
         self.rows[type(obj)].append(obj)
         return obj
 
@@ -251,8 +266,12 @@ class Batch:
     def save(self) -> None:
         for model in WRITE_ORDER:
             rows = self.rows.get(model)
-            if rows:
+            if not rows:
+                continue
+            if self.keys is None:
                 model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+            else:
+                write_rows(model, rows, using=self.keys.using)
         self.rows.clear()
 
 

@@ -1,14 +1,23 @@
 """``masip seed``: the requested number of cases, the same for the same seed."""
 
+import random
+import statistics
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from masip.audit.models import AuditEvent
+from masip.audit.verify import chain_verify
 from masip.cases.models import Case, ParticipantRole
+from masip.crypto.blind import identifier_index
+from masip.demo.seed import LONG_HISTORY, incident_count
 from masip.demo.synth import planned_references
+from masip.incidents.models import Incident
+from masip.people.models import Address, Person, PersonIdentifier
 
 
 class _Undo(Exception):
@@ -85,3 +94,114 @@ def test_seed_then_demo_loads_every_demo_case():
     demo_cases = Case.objects.filter(reference__in=planned_references())
     assert demo_cases.count() == len(planned_references())
     assert Case.objects.count() == 50 + len(planned_references())
+
+
+# National-scale shape ------------------------------------------------------------
+
+
+def test_incident_count_averages_ten_with_a_long_tail():
+    rng = random.Random(11)
+
+    counts = [incident_count(rng) for _ in range(200_000)]
+
+    assert 9.0 < statistics.fmean(counts) < 11.0
+    assert min(counts) == 1
+    assert max(counts) >= LONG_HISTORY[0]
+
+
+@pytest.mark.django_db
+def test_seed_leaves_an_intact_audit_trail_for_every_case():
+    call_command("seed", cases=40, seed=9, force=True, stdout=StringIO())
+
+    report = chain_verify()
+
+    assert report.ok, report.problem
+    per_case = (
+        AuditEvent.objects.exclude(case_reference="")
+        .values("case_reference")
+        .annotate(n=Count("id"))
+    )
+    assert {row["case_reference"] for row in per_case} == set(
+        Case.objects.values_list("reference", flat=True)
+    )
+    assert all(row["n"] >= 15 for row in per_case)
+
+
+@pytest.mark.django_db
+def test_seeded_events_run_in_time_order_within_a_case():
+    call_command("seed", cases=10, seed=10, force=True, stdout=StringIO())
+
+    for reference in Case.objects.values_list("reference", flat=True):
+        times = list(
+            AuditEvent.objects.filter(case_reference=reference)
+            .order_by("seq")
+            .values_list("occurred_at", flat=True)
+        )
+        assert times == sorted(times)
+        assert times[-1] <= timezone.now()
+
+
+@pytest.mark.django_db
+def test_seeded_sealed_values_open_and_their_blind_indexes_find_them():
+    call_command("seed", cases=30, seed=12, force=True, stdout=StringIO())
+    handle = PersonIdentifier.objects.filter(
+        kind=PersonIdentifier.Kind.SOCIAL_MEDIA
+    ).first()
+    assert handle is not None
+
+    found = PersonIdentifier.objects.filter(
+        value_index=identifier_index(handle.kind, handle.value)
+    )
+
+    assert handle.value.startswith("@")
+    assert handle in found
+    address = Address.objects.first()
+    assert address is not None
+    assert address.line_1
+    assert address.town
+
+
+@pytest.mark.django_db
+def test_seeded_rows_are_the_same_for_the_same_seed():
+    def snapshot() -> tuple[list[tuple[str, str]], int, int]:
+        names = list(
+            Person.objects.order_by("public_id").values_list(
+                "given_name", "family_name"
+            )
+        )
+        return names, Incident.objects.count(), AuditEvent.objects.count()
+
+    def seeded() -> tuple[list[tuple[str, str]], int, int]:
+        shot: tuple[list[tuple[str, str]], int, int] = ([], 0, 0)
+        try:
+            with transaction.atomic():
+                call_command("seed", cases=25, seed=13, force=True, stdout=StringIO())
+                shot = snapshot()
+                raise _Undo
+        except _Undo:
+            pass
+        return shot
+
+    first, second = seeded(), seeded()
+
+    assert first == second
+    assert first[1] >= 25
+
+
+@pytest.mark.django_db
+def test_after_seeding_new_rows_get_new_keys():
+    call_command("seed", cases=20, seed=14, force=True, stdout=StringIO())
+    top = Incident.objects.order_by("-pk").values_list("pk", flat=True).first()
+    case = Case.objects.first()
+    assert case is not None
+    assert top is not None
+
+    added = Incident.objects.create(
+        case=case,
+        occurred_at=timezone.now(),
+        narrative="Added after seeding.",
+        recorded_by=case.created_by,
+        recorded_by_agency=case.lead_agency,
+    )
+
+    assert added.pk > top
