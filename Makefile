@@ -59,6 +59,18 @@ serve: deps ## Serve without reloading the demo data (with the background worker
 	$(PY) manage.py migrate --noinput
 	@$(RUN_WITH_WORKER)
 
+# Production-style serving (docs/deployment.md): gunicorn with several workers
+# (config/gunicorn.conf.py) and the background worker, which runs as the owner
+# (MASIP_MIGRATE_DATABASE_URL) when that is set. Export the production
+# environment first (DJANGO_DEBUG=false, the keys, DATABASE_URL...).
+.PHONY: serve-production
+serve-production: deps ## Serve with gunicorn and the worker (production env first)
+	$(PY) manage.py collectstatic --noinput -v 0
+	@DATABASE_URL="$${MASIP_MIGRATE_DATABASE_URL:-$${DATABASE_URL:-}}" \
+	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py
+
 test: deps chromium ## Run the whole test suite, browser tests included, with coverage
 	$(PY) -m coverage erase $(COVERAGE_RC)
 	@# --parallel-mode: each process (pytest-xdist's workers too, with

@@ -14,6 +14,7 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 
+from config.db_pool import pool_options
 from config.env import (
     env_bool,
     env_int,
@@ -146,6 +147,19 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'masip.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connection pooling on PostgreSQL (docs/deployment.md, ADR 0032): psycopg's
+# pool inside each web process, off unless MASIP_DB_POOL_MAX_SIZE is above 0.
+# Django then hands connections back to the pool at the end of every request
+# (CONN_MAX_AGE must be 0), and the pool empties every ``masip.*`` row-level
+# security setting before a connection is lent again (config/db_pool.py).
+DB_POOL_MAX_SIZE = env_int("MASIP_DB_POOL_MAX_SIZE", 0)
+if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_options(
+        min_size=env_int("MASIP_DB_POOL_MIN_SIZE", 1),
+        max_size=DB_POOL_MAX_SIZE,
+        timeout=env_int("MASIP_DB_POOL_TIMEOUT", 10),
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so two writers never
     # deadlock on the audit chain's "read the last hash, then append" step.
@@ -226,7 +240,13 @@ SECURE_SSL_REDIRECT = env_bool("MASIP_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("MASIP_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# Behind a TLS-terminating load balancer the application sees plain HTTP: the
+# balancer must set X-Forwarded-Proto on every request, replacing any value a
+# client sent, and the application port must be reachable from it alone
+# (docs/deployment.md). Its health check asks for /healthz/ over plain HTTP,
+# so that path is answered without the redirect to HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
