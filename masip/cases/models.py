@@ -49,6 +49,15 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
+def choice_rank(field: str, choices: type[models.TextChoices]) -> models.Case:
+    """A choice field's position in its declared order (to sort by, not A to Z)."""
+    whens = [
+        models.When(**{field: value}, then=models.Value(i))
+        for i, value in enumerate(choices.values)
+    ]
+    return models.Case(*whens, default=models.Value(len(whens)))
+
+
 class RecordedAs(models.TextChoices):
     """What the conduct is recorded as (docs/risk.md, "Recognising stalking")."""
 
@@ -137,6 +146,29 @@ class Case(VersionedModel):
         indexes = [
             models.Index(fields=["lead_agency", "status"]),
             models.Index(fields=["status", "-referred_on"]),
+            # The case list's filters, in its default order (newest referral).
+            models.Index(
+                fields=["status", "risk_level", "referred_on", "reference"],
+                name="case_status_risk_referred_idx",
+            ),
+            models.Index(
+                fields=["risk_level", "referred_on", "reference"],
+                name="case_risk_referred_idx",
+            ),
+            # The case list's sorts (keyset pages walk these either way).
+            models.Index(
+                fields=["referred_on", "reference"], name="case_referred_ref_idx"
+            ),
+            models.Index(
+                choice_rank("status", CaseStatus),
+                "reference",
+                name="case_status_rank_idx",
+            ),
+            models.Index(
+                choice_rank("risk_level", RiskLevel),
+                "reference",
+                name="case_risk_rank_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,8 +4,10 @@ Lists start from ``Access.visible_cases()``; everything else takes a case that
 the policy has already resolved, so a child of another case is never reached.
 """
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -27,6 +29,7 @@ from masip.access.policy import Access
 from masip.access.roles import ROLES, RoleName
 from masip.accounts.models import Agency, Membership, User
 from masip.audit.models import AuditEvent
+from masip.cases.keyset import Key
 from masip.cases.models import (
     Case,
     CaseAllocation,
@@ -38,9 +41,12 @@ from masip.cases.models import (
     RiskLevel,
     RiskLevelChange,
     StatusChange,
+    choice_rank,
 )
 from masip.incidents.models import Incident
 from masip.isolation.context import reveal_case
+from masip.people import search as people_search
+from masip.people.models import Person
 
 # Roles whose holders work cases for their agency, so may be allocated to one.
 WORKER_ROLES = tuple(
@@ -53,10 +59,7 @@ LATEST_INCIDENTS = 5
 
 def _rank(field: str, choices: type[CaseStatus] | type[RiskLevel]) -> CaseWhen:
     """Orders a choice field by its declared order rather than alphabetically."""
-    whens = [
-        When(**{field: value}, then=Value(i)) for i, value in enumerate(choices.values)
-    ]
-    return CaseWhen(*whens, default=Value(len(whens)))
+    return choice_rank(field, choices)
 
 
 SORTS: dict[str, F | CaseWhen] = {
@@ -92,26 +95,75 @@ def _ordering(sort: str) -> list[OrderBy]:
     if key not in SORTS:
         return _ordering(DEFAULT_SORT)
     expression = SORTS[key]
-    first = expression.desc() if descending else expression.asc()
-    return [first, F("reference").asc()]
+    if descending:
+        return [expression.desc(), F("reference").desc()]
+    return [expression.asc(), F("reference").asc()]
+
+
+# The sort keys of the case list's keyset pages (masip.cases.keyset): the
+# sort column, then the reference (unique), both the same way so one index
+# (masip/cases/migrations/0007) serves either direction. Status and risk sort
+# by their declared order, annotated on the rows as ``sort_rank``.
+SORT_RANK = "sort_rank"
+
+
+def case_list_keys(sort: str) -> list[Key]:
+    """Keyset keys for ``sort`` (as ``case_list_for`` orders; unknown falls back)."""
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        return case_list_keys(DEFAULT_SORT)
+    if key == "reference":
+        return [Key("reference", descending)]
+    column = key if isinstance(SORTS[key], F) else SORT_RANK
+    return [Key(column, descending), Key("reference", descending)]
+
+
+def _with_sort_rank(cases: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    key = sort.removeprefix("-")
+    expression = SORTS.get(key)
+    if isinstance(expression, CaseWhen):
+        return cases.annotate(**{SORT_RANK: expression})
+    return cases
 
 
 def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """Reference (exact or prefix) or any participant's name or alias."""
+    """Reference (exact or prefix), any participant's name or alias, or a
+    participant's identifier open to anyone on the case (ADR 0033)."""
     words = q.split()
     if not words:
         return cases
-    by_name = Q()
-    for word in words:
-        by_name &= Q(person__given_name__icontains=word) | Q(
-            person__family_name__icontains=word
+    text = q.strip()
+    if not any(people_search.indexable(word) for word in words):
+        by_name = Q()
+        for word in words:
+            by_name &= Q(person__given_name__icontains=word) | Q(
+                person__family_name__icontains=word
+            )
+        named = CaseParticipant.objects.filter(
+            by_name | Q(person__aliases__name__icontains=text)
         )
-    named = CaseParticipant.objects.filter(
-        by_name | Q(person__aliases__name__icontains=q.strip())
+        return cases.filter(
+            Q(reference__istartswith=text) | Q(pk__in=named.values("case_id"))
+        )
+    people = people_search.named_ids(words)
+    if people_search.indexable(text):
+        people = people.union(people_search.alias_ids(text))
+    identified = people_search.standard_identifier_ids(text)
+    if identified:
+        holders = Person.objects.filter(pk__in=identified).order_by()
+        people = people.union(holders.values("pk"))
+    named_cases = CaseParticipant.objects.filter(person_id__in=people)
+    by_reference = Case.objects.filter(people_search.reference_prefix(text))
+    matched = (
+        named_cases.order_by()
+        .values_list("case_id", flat=True)
+        .union(by_reference.order_by().values_list("pk", flat=True))
+        .order_by()
     )
-    return cases.filter(
-        Q(reference__istartswith=q.strip()) | Q(pk__in=named.values("case_id"))
-    )
+    # A few matches are looked up by id; the database joins for many.
+    case_ids = people_search.at_most(matched)
+    return cases.filter(pk__in=matched if case_ids is None else case_ids)
 
 
 def case_list_for(
@@ -131,7 +183,7 @@ def case_list_for(
         cases = cases.filter(risk_level=risk_level)
     if lead_agency_id:
         cases = cases.filter(lead_agency_id=lead_agency_id)
-    cases = _search(cases, q)
+    cases = _with_sort_rank(_search(cases, q), sort)
     return _listing(cases).order_by(*_ordering(sort))
 
 
@@ -142,9 +194,33 @@ def case_my_list(access: Access) -> QuerySet[Case]:
     return _listing(cases).order_by(*_ordering(DEFAULT_SORT))
 
 
+# Finding the lead agencies of every visible case reads every visible case
+# (150,000 for a police worker at national scale), so the answer is kept for
+# a short while per user and reach. It only offers the lead-agency filter's
+# choices; the case list itself is never cached.
+LEAD_AGENCIES_SECONDS = 120
+
+
 def lead_agencies_of_visible_cases(access: Access) -> QuerySet[Agency]:
-    lead_ids = access.visible_cases().values("lead_agency_id")
+    key = _lead_agencies_key(access)
+    lead_ids = cache.get(key) if key else None
+    if lead_ids is None:
+        visible = access.visible_cases().order_by()
+        lead_ids = list(visible.values_list("lead_agency_id", flat=True).distinct())
+        if key:
+            cache.set(key, lead_ids, LEAD_AGENCIES_SECONDS)
     return Agency.objects.filter(pk__in=lead_ids).order_by("name")
+
+
+def _lead_agencies_key(access: Access) -> str:
+    """Per user (and when they joined, so a reused id is another key) and
+    memberships; "" for a user with none (nothing to keep)."""
+    if not access.memberships:
+        return ""
+    reach = sorted((m.pk, m.agency_id, m.role) for m in access.memberships)
+    joined = getattr(access.user, "date_joined", None)
+    who = f"{access.user_id}:{joined}:{reach}".encode()
+    return "masip.cases.lead_agencies:" + hashlib.sha256(who).hexdigest()
 
 
 # Creating ----------------------------------------------------------------------
@@ -347,6 +423,9 @@ def note_list_for(case: Case, seen: frozenset[Compartment]) -> NoteListing:
     )
     withheld = [WithheldNotes(Compartment(row["kind"]), row["n"]) for row in counts]
     return NoteListing(notes=list(notes), withheld=withheld)
+
+
+ACCESS_LOG_KEYS = [Key("seq", descending=True)]
 
 
 def access_log_for(case: Case) -> QuerySet[AuditEvent]:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from masip.cases.keyset import Key
 from masip.cases.models import Case
 from masip.core.templatetags.govuk import govuk_date, govuk_day
 from masip.incidents.models import Behaviour, Incident, TimePrecision
@@ -30,6 +31,10 @@ def _list_holds(field_name: str, value: str) -> Q:
     # SQLite: match the quoted code in the stored JSON text. Codes are
     # lower-case words and underscores, so a quoted code matches one element.
     return Q(**{f"{field_name}__icontains": f'"{value}"'})
+
+
+# The timeline's keyset pages (masip.cases.keyset): newest first, ties by id.
+TIMELINE_KEYS = [Key("occurred_at", descending=True), Key("id", descending=True)]
 
 
 def incident_list(

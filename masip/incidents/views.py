@@ -14,9 +14,9 @@ from masip.access import reveal
 from masip.access.permissions import Permission
 from masip.access.views import CaseView
 from masip.audit.events import EventType
+from masip.cases.keyset import keyset_page
 from masip.core.conflicts import conflict_rows, resubmittable_form
 from masip.core.errors import StaleEditError
-from masip.core.pagination import page_links, paginate
 from masip.incidents import selectors, services
 from masip.incidents.forms import IncidentEditForm, IncidentFilterForm, IncidentForm
 from masip.incidents.models import Incident
@@ -97,15 +97,21 @@ class IncidentListView(_IncidentView):
             behaviour=chosen.get("behaviour", ""),
             channel=chosen.get("channel", ""),
         )
-        page = paginate(incidents, params=request.GET, per_page=TIMELINE_PAGE_SIZE)
+        page = keyset_page(
+            incidents,
+            keys=selectors.TIMELINE_KEYS,
+            params=request.GET,
+            per_page=TIMELINE_PAGE_SIZE,
+        )
         rows = [_row(i, sealed=self.sealed) for i in page]
+        filtered = bool(chosen.get("behaviour") or chosen.get("channel"))
         return self.page(
             "incidents/incident_list.html",
             filters=filters,
-            filtered=bool(chosen.get("behaviour") or chosen.get("channel")),
+            filtered=filtered,
+            matching=incidents.count() if filtered else None,
             pattern=selectors.incident_pattern(case=self.case),
             page=page,
-            page_links=page_links(page, request.GET),
             rows=rows,
             any_masked=any(row.location_masked for row in rows),
             **action_timeline_context(self.case, self.case_access),

@@ -8,7 +8,7 @@ participants of the cases the ``Access`` object reaches.
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from masip.access.permissions import Compartment
@@ -16,6 +16,7 @@ from masip.access.policy import Access, CaseAccess
 from masip.access.reveal import SealedState
 from masip.cases.models import Case, CaseParticipant, ParticipantRole
 from masip.crypto.blind import identifier_index
+from masip.people import search
 from masip.people.models import (
     Address,
     Channel,
@@ -27,6 +28,8 @@ from masip.people.models import (
 )
 
 SEARCH_LIMIT = 20
+SEARCH_WORDS = 5
+_PERSON_ORDER = ("family_name", "given_name", "id")
 _ROLE_GROUPS = (
     ("victims", "Victims", (ParticipantRole.VICTIM,)),
     ("perpetrators", "People who stalk", (ParticipantRole.PERPETRATOR,)),
@@ -101,30 +104,35 @@ def person_other_cases(*, access: Access, case: Case, person: Person) -> QuerySe
 
 
 def person_search_visible(*, access: Access, query: str) -> list[Person]:
-    """People on the user's visible cases whose name or alias matches every word."""
-    words = query.split()
+    """People on the user's visible cases whose name or alias matches every
+    word (the first five), and anyone there holding ``query`` as an identifier
+    the user may see (``masip.people.search``, ADR 0033)."""
+    words = query.split()[:SEARCH_WORDS]
     if not words:
         return []
-    people = Person.objects.filter(
-        pk__in=CaseParticipant.objects.filter(case__in=access.visible_cases()).values(
-            "person_id"
+    found = _people_named(access, words).order_by(*_PERSON_ORDER)
+    by_identifier = search.identifier_ids_for(access, query)
+    if by_identifier:
+        by_name = found.values_list("pk", flat=True)[:SEARCH_LIMIT]
+        found = Person.objects.filter(pk__in=[*by_name, *by_identifier]).order_by(
+            *_PERSON_ORDER
         )
-    )
-    for word in words[:5]:
-        people = people.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(
-                pk__in=PersonAlias.objects.filter(name__icontains=word).values(
-                    "person_id"
-                )
-            )
-        )
-    return list(
-        people.prefetch_related("aliases").order_by("family_name", "given_name", "id")[
-            :SEARCH_LIMIT
-        ]
-    )
+    return list(found.prefetch_related("aliases")[:SEARCH_LIMIT])
+
+
+def _people_named(access: Access, words: list[str]) -> QuerySet[Person]:
+    """People in reach whose names or aliases hold every word: matched by the
+    indexes first, then checked against the user's reach by id, when a word
+    is long enough to match few people; else (or past ``CANDIDATES``) the
+    database joins the people in reach to the indexed matches."""
+    if any(search.selective(word) for word in words):
+        matched = search.with_every_word(Person.objects.all(), words)
+        ids = search.at_most(matched.order_by().values_list("pk", flat=True))
+        if ids is not None:
+            return Person.objects.filter(pk__in=search.visible_people(access, ids))
+    visible = CaseParticipant.objects.filter(case__in=access.visible_cases())
+    people = Person.objects.filter(pk__in=visible.values("person_id"))
+    return search.with_every_word(people, words)
 
 
 def person_get_visible(*, access: Access, public_id: str) -> Person | None:

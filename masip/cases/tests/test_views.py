@@ -122,11 +122,28 @@ def test_case_list_ignores_bad_input(cast, client_for, params):
 def test_case_list_paginates(cast, client_for, settings):
     settings.MASIP_PAGE_SIZE = 1
     CaseFactory(lead_agency=cast.police_a, created_by=cast.lead_worker)
+    client = client_for("lead_worker")
 
-    response = client_for("lead_worker").get(reverse("cases:case-list"), {"page": 2})
+    first = client.get(reverse("cases:case-list"))
+    second = client.get(reverse("cases:case-list") + first.context["page"].next_href)
 
-    assert response.context["page"].number == 2
-    assert 'aria-label="Pagination"' in response.text
+    assert 'aria-label="Pages of cases"' in first.text
+    assert len({*first.context["page"], *second.context["page"]}) == 2
+    assert second.context["page"].has_previous
+    assert not second.context["page"].has_next
+
+
+def test_case_list_says_more_than_the_count_limit(
+    cast, client_for, settings, monkeypatch
+):
+    from masip.cases.views import lists
+
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 1)
+    CaseFactory(lead_agency=cast.police_a, created_by=cast.lead_worker)
+
+    response = client_for("lead_worker").get(reverse("cases:case-list"))
+
+    assert "More than 1 cases found." in response.text
 
 
 # Creating a case ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from masip.access.views import CaseView
 from masip.audit.events import EventType
 from masip.audit.presenters import present
 from masip.cases import selectors
-from masip.core.pagination import page_links, paginate
+from masip.cases.keyset import keyset_page
 
 
 class AccessLogView(CaseView):
@@ -21,10 +21,11 @@ class AccessLogView(CaseView):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.record_view(EventType.CASE_ACCESS_LOG_VIEWED)
         events = selectors.access_log_for(self.case)
-        page = paginate(events, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
-        context = self.case_context(
-            page=page,
-            rows=[present(event) for event in page],
-            page_links=page_links(page, request.GET),
+        page = keyset_page(
+            events,
+            keys=selectors.ACCESS_LOG_KEYS,
+            params=request.GET,
+            per_page=settings.MASIP_PAGE_SIZE,
         )
+        context = self.case_context(page=page, rows=[present(e) for e in page])
         return render(request, "cases/access_log.html", context)

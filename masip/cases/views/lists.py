@@ -9,7 +9,10 @@ from masip.access.permissions import Permission as P
 from masip.access.views import GlobalView
 from masip.cases import search, selectors
 from masip.cases.forms import CaseFilterForm
-from masip.core.pagination import page_links, paginate
+from masip.cases.keyset import count_up_to, keyset_page
+
+# The case list counts matching cases this far, then says "more than".
+COUNT_LIMIT = 1000
 
 # Column headers of the case list that sort, with the ``sort`` key of each.
 SORTABLE_COLUMNS = (
@@ -26,7 +29,8 @@ def _sort_headers(params: QueryDict) -> list[dict[str, str]]:
     headers = []
     for key, label in SORTABLE_COLUMNS:
         query = params.copy()
-        query.pop("page", None)
+        for name in ("page", "after", "before", "last"):
+            query.pop(name, None)
         query["sort"] = f"-{key}" if current == key else key
         direction = {key: "ascending", f"-{key}": "descending"}.get(current, "none")
         headers.append(
@@ -35,14 +39,25 @@ def _sort_headers(params: QueryDict) -> list[dict[str, str]]:
     return headers
 
 
+def _found(count: int) -> str:
+    """How many cases match, without counting past ``COUNT_LIMIT``."""
+    if count > COUNT_LIMIT:
+        return f"More than {COUNT_LIMIT:,} cases found."
+    return f"{count:,} case{'' if count == 1 else 's'} found."
+
+
 class MyCasesView(GlobalView):
     required_permission = P.CASE_VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
         cases = selectors.case_my_list(self.access)
-        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
-        context = {"page": page, "page_links": page_links(page, request.GET)}
-        return render(request, "cases/my_cases.html", context)
+        page = keyset_page(
+            cases,
+            keys=selectors.case_list_keys(selectors.DEFAULT_SORT),
+            params=request.GET,
+            per_page=settings.MASIP_PAGE_SIZE,
+        )
+        return render(request, "cases/my_cases.html", {"page": page})
 
 
 class CaseListView(GlobalView):
@@ -63,12 +78,18 @@ class CaseListView(GlobalView):
             return redirect(f"{reverse('cases:case-list')}?{query.urlencode()}")
         agencies = selectors.lead_agencies_of_visible_cases(self.access)
         form = search.filter_form(request, agencies=agencies)
-        cases = selectors.case_list_for(self.access, **form.filters())
-        page = paginate(cases, params=request.GET, per_page=settings.MASIP_PAGE_SIZE)
+        filters = form.filters()
+        cases = selectors.case_list_for(self.access, **filters)
+        page = keyset_page(
+            cases,
+            keys=selectors.case_list_keys(filters["sort"]),
+            params=request.GET,
+            per_page=settings.MASIP_PAGE_SIZE,
+        )
         context = {
             "form": form,
             "page": page,
-            "page_links": page_links(page, request.GET),
+            "found": _found(count_up_to(cases, COUNT_LIMIT)),
             "headers": _sort_headers(request.GET),
             "search_lapsed": search.terms_for(request) is None,
         }
