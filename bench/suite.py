@@ -213,7 +213,8 @@ class Fixture:
     big_case: str  # reference of the case with exactly 500 incidents
     write_case: str  # where "record an incident" writes
     name: str  # a victim's name to search for
-    identifier: str  # a case reference to search for
+    identifier: str  # a perpetrator's handle or vehicle to search for
+    reference: str  # a case reference to search for
 
 
 def prepare_fixture(previous: Fixture | None) -> Fixture:
@@ -222,6 +223,7 @@ def prepare_fixture(previous: Fixture | None) -> Fixture:
     from masip.accounts.models import User
     from masip.cases.models import Case, CaseParticipant, ParticipantRole
     from masip.isolation.context import system_work
+    from masip.people.models import Confidentiality, PersonIdentifier
 
     owner = _owner_alias()
     with system_work(using=owner):
@@ -249,8 +251,23 @@ def prepare_fixture(previous: Fixture | None) -> Fixture:
             .select_related("person")
             .first()
         )
-    if not write or victim is None:
-        raise SystemExit("The seeded data has no case to write to or no victim.")
+        handle = (
+            PersonIdentifier.objects.using(owner)
+            .filter(
+                kind__in=[
+                    PersonIdentifier.Kind.SOCIAL_MEDIA,
+                    PersonIdentifier.Kind.VEHICLE,
+                ],
+                confidentiality=Confidentiality.STANDARD,
+                person__participations__case__in=led,
+            )
+            .order_by("pk")
+            .first()
+        )
+    if not write or victim is None or handle is None:
+        raise SystemExit(
+            "The seeded data has no case to write to, no victim or no identifier."
+        )
     return Fixture(
         user=user,
         manager=manager,
@@ -258,7 +275,8 @@ def prepare_fixture(previous: Fixture | None) -> Fixture:
         big_case=big,
         write_case=write,
         name=f"{victim.person.given_name} {victim.person.family_name}",
-        identifier=big,
+        identifier=handle.value,
+        reference=big,
     )
 
 
@@ -370,6 +388,7 @@ def pages(fixture: Fixture, client: Any) -> list[Page]:
         ),
         Page("Search by name", _search(fixture.name)),
         Page("Search by identifier", _search(fixture.identifier)),
+        Page("Search by case reference", _search(fixture.reference)),
         Page(
             "Case audit log (manager)",
             get(_case_url("cases:access-log", big)),

@@ -276,3 +276,19 @@ def reset_sequences(
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def analyze(
+    model_list: Iterable[type[models.Model]], *, using: str = "default"
+) -> None:
+    """Refresh PostgreSQL's planner statistics for tables that just grew.
+
+    Autovacuum would get there, but not before the first benchmark or page
+    plans a query over millions of new rows as if the table were empty.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_list:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -33,6 +33,7 @@ from django.utils import timezone
 from masip.access.roles import AgencyKind, RoleName
 from masip.accounts.models import Agency, User
 from masip.audit.bulk import append_events
+from masip.audit.models import AuditEvent
 from masip.cases.models import (
     Case,
     CaseAllocation,
@@ -42,7 +43,7 @@ from masip.cases.models import (
     ParticipantRole,
 )
 from masip.demo import data
-from masip.demo.bulk import KeyAllocator, build, reset_sequences
+from masip.demo.bulk import KeyAllocator, analyze, build, reset_sequences
 from masip.demo.seed_trail import Trail, Who
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import (
@@ -437,6 +438,7 @@ def seed_cases(
         result.created += size
         if progress:
             progress(result.created)
+    analyze([*keys.models(), AuditEvent])
     result.seconds = time.perf_counter() - started
     return result
 
