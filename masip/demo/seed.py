@@ -90,7 +90,7 @@ PARTNERS: dict[str, tuple[str, ...]] = {
 }
 # Incidents per case: one plus an exponential draw (mean about 8), and one case
 # in 500 with a long history of 200 to 600; ten per case on average.
-INCIDENT_MEAN_EXTRA = 8.2
+INCIDENT_MEAN_EXTRA = 8.7
 LONG_HISTORY_ODDS = 1 / 500
 LONG_HISTORY = (200, 600)
 REPEAT_PERPETRATOR_ODDS = 0.05
