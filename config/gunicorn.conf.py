@@ -65,7 +65,7 @@ accesslog = None if _access_log == "off" else _access_log
 errorlog = "-"
 loglevel = os.environ.get("MASIP_LOG_LEVEL", "info").lower()
 # The heartbeat file each worker touches: memory, not a disk that may stall.
-worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108  # nosec B108
 
 
 def when_ready(server: object) -> None:

@@ -165,7 +165,7 @@ def _write(connection: BaseDatabaseWrapper, stored: list[StoredRow]) -> None:
     else:
         placeholders = ", ".join(["%s"] * len(COLUMNS))
         # Names from the model's meta, quoted by the backend: no user input.
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
             cursor.executemany(sql, [_adapted(connection, row) for row in stored])
 

@@ -244,7 +244,7 @@ def _walk_sql(connection: BaseDatabaseWrapper) -> str:
     placeholder = "%s" if postgres else "?"
     seq = names["seq"]
     return (
-        f"SELECT {', '.join(columns)} FROM {quote(AuditEvent._meta.db_table)}"  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {quote(AuditEvent._meta.db_table)}"  # noqa: S608  # nosec B608
         f" WHERE {seq} > {placeholder} AND {seq} <= {placeholder} ORDER BY {seq}"
     )
 
@@ -255,6 +255,6 @@ def _next_sql(connection: BaseDatabaseWrapper) -> str:
     seq, table = quote(_column("seq")), quote(AuditEvent._meta.db_table)
     placeholder = "%s" if connection.vendor == "postgresql" else "?"
     return (
-        f"SELECT MIN({seq}) FROM {table}"  # noqa: S608
+        f"SELECT MIN({seq}) FROM {table}"  # noqa: S608  # nosec B608
         f" WHERE {seq} > {placeholder} AND {seq} <= {placeholder}"
     )

@@ -229,7 +229,7 @@ def _executemany(
     marks = ", ".join(["%s"] * len(columns))
     # Table and column names come from the models, quoted; values are bound.
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(table)} "  # noqa: S608
+        f"INSERT INTO {connection.ops.quote_name(table)} "  # noqa: S608  # nosec B608
         f"({_quoted(connection, columns)}) VALUES ({marks})"
     )
     with connection.cursor() as cursor:
@@ -260,7 +260,7 @@ def _copy(
                 copy.write_row(row)
         if guarded:
             cursor.execute(
-                f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {target}; "  # noqa: S608
+                f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {target}; "  # noqa: S608  # nosec B608
                 f"TRUNCATE {target}"
             )
 

@@ -109,7 +109,7 @@ def _ids_with_word(word: str) -> Any:
         "UNION SELECT person_id FROM people_alias_fts WHERE people_alias_fts MATCH %s"
     )
     phrase = _fts_phrase(word)
-    return RawSQL(sql, [phrase, phrase])  # noqa: S611 (constant SQL, bound words)
+    return RawSQL(sql, [phrase, phrase])  # noqa: S611 (constant SQL, bound words)  # nosec B611
 
 
 def with_every_word(people: QuerySet[Person], words: Sequence[str]) -> QuerySet[Person]:
@@ -134,7 +134,7 @@ def named_ids(words: Sequence[str]) -> QuerySet[Person, Any]:
         long_words = [w for w in words if indexable(w)]
         sql = "SELECT rowid FROM people_person_fts WHERE people_person_fts MATCH %s"
         phrase = _fts_phrase(*long_words)
-        people = people.filter(pk__in=RawSQL(sql, [phrase]))  # noqa: S611
+        people = people.filter(pk__in=RawSQL(sql, [phrase]))  # noqa: S611  # nosec B611
     for word in words:
         people = people.filter(name_filter(word))
     return people.order_by().values("pk")
@@ -146,7 +146,7 @@ def alias_ids(text: str) -> QuerySet[PersonAlias, Any]:
     if not _postgresql():
         sql = "SELECT rowid FROM people_alias_fts WHERE people_alias_fts MATCH %s"
         phrase = _fts_phrase(text)
-        aliases = aliases.filter(pk__in=RawSQL(sql, [phrase]))  # noqa: S611
+        aliases = aliases.filter(pk__in=RawSQL(sql, [phrase]))  # noqa: S611  # nosec B611
     return aliases.order_by().values("person_id")
 
 
