@@ -26,6 +26,7 @@ section of a Markdown file.
 import argparse
 import base64
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -86,17 +87,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def bench_environment(database_url: str, tmp: str) -> dict[str, str]:
-    """Production settings (debug off, secure cookies), with bench-only keys."""
-    key = base64.b64encode(b"bench-only-field-key-32-bytes-!!").decode()
+    """Production settings (debug off, secure cookies), with the development
+    keys passed explicitly: a database that ``masip seed`` filled beforehand
+    (with debug on) was sealed, indexed and chained under them."""
+    key = base64.b64encode(
+        hashlib.sha256(b"masip insecure development field key").digest()
+    ).decode()
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
-        "MASIP_AUDIT_KEY": "bench-only-audit-key-not-a-secret-" + "a" * 32,
-        "MASIP_BLIND_INDEX_KEY": "bench-only-index-key-not-a-secret-" + "b" * 32,
-        "MASIP_FIELD_KEYS": f"bench={key}",
-        "MASIP_FIELD_KEY_ACTIVE": "bench",
+        "MASIP_AUDIT_KEY": "insecure-development-audit-key",
+        "MASIP_BLIND_INDEX_KEY": "insecure-development-blind-index-key",
+        "MASIP_FIELD_KEYS": f"dev={key}",
+        "MASIP_FIELD_KEY_ACTIVE": "dev",
         "MASIP_WEBAUTHN_RP_ID": "testserver",
         "MASIP_WEBAUTHN_ORIGIN": "https://testserver",
         "MASIP_VAR_DIR": tmp,
