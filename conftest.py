@@ -39,6 +39,15 @@ def _end_stray_database_sessions(
         )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (the case list caches per user, and
+    user ids come round again after each test's rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _evidence_store_in_a_temporary_folder(
     tmp_path_factory: pytest.TempPathFactory,
