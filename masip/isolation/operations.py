@@ -25,7 +25,7 @@ from django.db.migrations.state import ProjectState
 from django.db.models import ForeignKey, Model
 
 from masip.isolation import sql
-from masip.isolation.sql import Key, Tables
+from masip.isolation.sql import Key, ReachNames, ReachTables, Tables
 
 CASE_MODEL = "cases.case"
 PERSON_MODEL = "people.person"
@@ -52,6 +52,25 @@ def _has_v2(schema_editor: BaseDatabaseSchemaEditor, schema: str) -> bool:
         )
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+def _has_v3(schema_editor: BaseDatabaseSchemaEditor, schema: str) -> bool:
+    """Whether the reach table's triggers (version 3) are installed."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regprocedure(%s) IS NOT NULL",
+            [f"{sql.identifier(schema)}.{sql.V3_MARKER}"],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _reach_names(apps: Apps, schema: str) -> ReachNames:
+    return ReachNames(
+        schema=schema,
+        reach=_table(apps, "isolation.CaseReach"),
+        participant=_table(apps, "cases.CaseParticipant"),
+    )
 
 
 def _table(apps: Apps, label: str) -> str:
@@ -160,7 +179,11 @@ class ProtectCaseScopedTable(Operation):
         key, column, parent = key_for(model, self.via)
         schema = _schema(schema_editor)
         table = model._meta.db_table
-        statement = sql.protect_sql(schema, table, key, column, parent)
+        names = None
+        if _has_v3(schema_editor, schema):
+            # After isolation 0004 a row's reach is checked by its own key.
+            names = _reach_names(to_state.apps, schema)
+        statement = sql.protect_sql(schema, table, key, column, parent, names)
         if _has_v2(schema_editor, schema):
             # After isolation 0003 every case-keyed table also leaves out the
             # cases closed to the user's agency as staff-involved.
@@ -337,3 +360,106 @@ class PostgresOnlySQL(Operation):
 
     def describe(self) -> str:
         return "Raw SQL (PostgreSQL only)"
+
+
+def protected_vias() -> dict[str, str | None]:
+    """``app.model`` -> ``via`` of every ``ProtectCaseScopedTable`` on disk."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection=None, ignore_no_migrations=True)
+    vias: dict[str, str | None] = {}
+    for migration in loader.disk_migrations.values():
+        for operation in migration.operations:
+            if isinstance(operation, ProtectCaseScopedTable):
+                vias[operation.model.lower()] = operation.via
+    return vias
+
+
+class InstallCaseReach(Operation):
+    """Version 3 (isolation 0004): fill the reach table, install the triggers
+    that keep it, protect it, and rewrite the reach policy of every table
+    protected so far to check each row by its own key. Reversing restores
+    version 2's policies and drops the triggers (the table goes with the
+    ``CreateModel`` before this operation)."""
+
+    reversible = True
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    @staticmethod
+    def _tables(apps: Apps, schema: str) -> ReachTables:
+        return ReachTables(
+            schema=schema,
+            reach=_table(apps, "isolation.CaseReach"),
+            case=_table(apps, "cases.Case"),
+            share=_table(apps, "cases.CaseShare"),
+            grant=_table(apps, "cases.BreakGlassGrant"),
+            mark=_table(apps, "cases.CaseStaffInvolvement"),
+            person=_table(apps, "people.Person"),
+            participant=_table(apps, "cases.CaseParticipant"),
+        )
+
+    @staticmethod
+    def _protected_tables(schema_editor: BaseDatabaseSchemaEditor) -> list[str]:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename FROM pg_policies"
+                " WHERE schemaname = current_schema() AND policyname = %s"
+                " ORDER BY tablename",
+                [sql.POLICY_REACH],
+            )
+            return [str(row[0]) for row in cursor.fetchall()]
+
+    def _rewrite(
+        self, apps: Apps, schema_editor: BaseDatabaseSchemaEditor, *, v3: bool
+    ) -> None:
+        schema = _schema(schema_editor)
+        names = _reach_names(apps, schema) if v3 else None
+        by_table = {model._meta.db_table: model for model in apps.get_models()}
+        vias = protected_vias()
+        reach = _table(apps, "isolation.CaseReach")
+        for table in self._protected_tables(schema_editor):
+            if table == reach:
+                continue
+            model = by_table[table]
+            key, column, parent = key_for(model, vias.get(model._meta.label_lower))
+            statement = sql.protect_sql(schema, table, key, column, parent, names)
+            schema_editor.execute(statement, params=None)
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        schema = _schema(schema_editor)
+        tables = self._tables(to_state.apps, schema)
+        schema_editor.execute(sql.reach_backfill_sql(tables), params=None)
+        schema_editor.execute(sql.reach_triggers_sql(tables), params=None)
+        schema_editor.execute(
+            sql.protect_reach_table_sql(schema, tables.reach), params=None
+        )
+        self._rewrite(to_state.apps, schema_editor, v3=True)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        if not _is_postgres(schema_editor):
+            return
+        schema = _schema(schema_editor)
+        tables = self._tables(from_state.apps, schema)
+        self._rewrite(from_state.apps, schema_editor, v3=False)
+        schema_editor.execute(sql.drop_reach_triggers_sql(tables), params=None)
+
+    def describe(self) -> str:
+        return (
+            "Reach table, its triggers, and row-by-row reach policies (PostgreSQL only)"
+        )

@@ -18,6 +18,7 @@ from psycopg import sql
 
 from masip.audit.models import AuditChainHead, AuditEvent
 from masip.cases.models import Case
+from masip.isolation.models import CaseReach
 from masip.isolation.sql import identifier
 
 DML = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -30,6 +31,9 @@ NARROWED: dict[str, tuple[str, ...]] = {
     AuditChainHead._meta.db_table: ("SELECT", "UPDATE"),
     # The application reads which migrations ran; only the owner migrates.
     MigrationRecorder.Migration._meta.db_table: ("SELECT",),
+    # Written by triggers alone (as the owner); its policy shows a request
+    # only the rows that open a case to it.
+    CaseReach._meta.db_table: ("SELECT",),
 }
 
 

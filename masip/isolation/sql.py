@@ -24,6 +24,7 @@ statement (an InitPlan), not once per row.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -467,11 +468,20 @@ POLICY_READ = "masip_read"
 
 
 def protect_sql(
-    schema: str, table: str, key: Key, column: str, parent: str = ""
+    schema: str,
+    table: str,
+    key: Key,
+    column: str,
+    parent: str = "",
+    names: "ReachNames | None" = None,
 ) -> str:
-    """Enable and force row-level security on ``table`` with MASIP's policies."""
+    """Enable and force row-level security on ``table`` with MASIP's policies
+    (version 3's row-by-row reach when ``names`` is given, else version 2's)."""
     t = f"{identifier(schema)}.{identifier(table)}"
-    reach = reach_predicate(schema, key, column, parent)
+    if names is None:
+        reach = reach_predicate(schema, key, column, parent)
+    else:
+        reach = reach_predicate_v3(names, table, key, column, parent)
     statements = [
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY",
@@ -574,4 +584,380 @@ def unprotect_sql(schema: str, table: str) -> str:
         f"DROP POLICY IF EXISTS {POLICY_REACH} ON {t};\n"
         f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY;\n"
         f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;"
+    )
+
+
+# --- Version 3: reach checked row by row (isolation 0004, ADR 0035) ---------
+#
+# Versions 1 and 2 listed the user's whole reach once per statement
+# (``masip_rls_case_ids()``), so every statement on a case-keyed table cost
+# time in proportion to the cases the user reaches. Version 3 keeps one row
+# per way into a case in a reach table (the lead agency, the referrer, each
+# share in force, each break-the-glass grant, each professional-standards
+# mark), written by triggers on the tables they come from. The reach table's
+# own policy shows a request only the rows that open a case *to it*, so a
+# row of any case-keyed table is in reach when its case has at least one
+# visible reach row: an index lookup by case id, whatever the user's reach.
+#
+# Triggers write the reach table as its owner (``SECURITY DEFINER``) with
+# ``masip.trusted`` on for the write alone, as the helper functions do; the
+# application role may only read it, and only its own rows.
+
+
+class ReachKind(StrEnum):
+    """One way into a case (``isolation.CaseReach.kind``)."""
+
+    LEAD = "lead"  # the case's lead agency (and its site)
+    REFERRER = "referrer"  # the user who created the case
+    SHARE = "share"  # a share in force to an agency
+    GRANT = "grant"  # a break-the-glass grant to a user
+    STANDARDS = "standards"  # a staff-involved mark, for professional standards
+
+
+@dataclass(frozen=True)
+class ReachTables:
+    """The reach table and the tables its triggers copy from."""
+
+    schema: str
+    reach: str
+    case: str
+    share: str
+    grant: str
+    mark: str
+    person: str
+    participant: str
+
+    def q(self, table: str) -> str:
+        return f"{identifier(self.schema)}.{identifier(table)}"
+
+
+@dataclass(frozen=True)
+class ReachNames:
+    """The names a version 3 policy reads: schema, reach and participant tables."""
+
+    schema: str
+    reach: str
+    participant: str
+
+
+REACH_TRIGGERS_SQL = """
+CREATE OR REPLACE FUNCTION {s}.masip_reach_put(
+  p_kind text, p_source bigint, p_case bigint, p_agency bigint, p_user bigint,
+  p_expires timestamptz
+) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  INSERT INTO {reach} AS r (kind, source_id, case_id, agency_id, user_id, expires_at)
+  VALUES (p_kind, p_source, p_case, p_agency, p_user, p_expires)
+  ON CONFLICT (kind, source_id) DO UPDATE
+     SET case_id = excluded.case_id, agency_id = excluded.agency_id,
+         user_id = excluded.user_id, expires_at = excluded.expires_at;
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_drop(p_kind text, p_source bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  DELETE FROM {reach} r WHERE r.kind = p_kind AND r.source_id = p_source;
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_drop_case(p_case bigint)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE previous text := {s}.masip_rls_text('trusted');
+BEGIN
+  PERFORM set_config('masip.trusted', 'on', true);
+  DELETE FROM {reach} r WHERE r.case_id = p_case;
+  PERFORM set_config('masip.trusted', previous, true);
+END
+$$;
+
+-- A person the user created that is on no case yet (row by row, for the
+-- tables keyed by a person; the person table checks its own columns).
+CREATE OR REPLACE FUNCTION {s}.masip_rls_person_new(person bigint)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  previous text := {s}.masip_rls_text('trusted');
+  user_ids bigint[] := {s}.masip_rls_ids('user_id');
+  found boolean;
+BEGIN
+  IF cardinality(user_ids) = 0 THEN
+    RETURN false;
+  END IF;
+  PERFORM set_config('masip.trusted', 'on', true);
+  found := EXISTS (
+    SELECT 1 FROM {person} pe
+     WHERE pe.id = person AND pe.created_by_id = ANY (user_ids)
+       AND NOT EXISTS (SELECT 1 FROM {participant} x WHERE x.person_id = pe.id));
+  PERFORM set_config('masip.trusted', previous, true);
+  RETURN found;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_from_case() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM {s}.masip_reach_drop_case(OLD.id);
+    RETURN NULL;
+  END IF;
+  PERFORM {s}.masip_reach_put('lead', NEW.id, NEW.id, NEW.lead_agency_id, NULL, NULL);
+  IF NEW.created_by_id IS NULL THEN
+    PERFORM {s}.masip_reach_drop('referrer', NEW.id);
+  ELSE
+    PERFORM {s}.masip_reach_put(
+      'referrer', NEW.id, NEW.id, NULL, NEW.created_by_id, NULL);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_from_share() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR NEW.revoked_at IS NOT NULL THEN
+    PERFORM {s}.masip_reach_drop('share', OLD.id);
+  ELSE
+    PERFORM {s}.masip_reach_put(
+      'share', NEW.id, NEW.case_id, NEW.agency_id, NULL, NEW.expires_at);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_from_grant() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM {s}.masip_reach_drop('grant', OLD.id);
+  ELSE
+    PERFORM {s}.masip_reach_put(
+      'grant', NEW.id, NEW.case_id, NEW.agency_id, NEW.user_id, NEW.expires_at);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.masip_reach_from_mark() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR NEW.cleared_at IS NOT NULL THEN
+    PERFORM {s}.masip_reach_drop('standards', OLD.id);
+  ELSE
+    PERFORM {s}.masip_reach_put(
+      'standards', NEW.id, NEW.case_id, NEW.agency_id, NULL, NULL);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS masip_reach ON {case};
+CREATE TRIGGER masip_reach
+  AFTER INSERT OR DELETE OR UPDATE OF lead_agency_id, created_by_id
+  ON {case} FOR EACH ROW EXECUTE FUNCTION {s}.masip_reach_from_case();
+DROP TRIGGER IF EXISTS masip_reach ON {share};
+CREATE TRIGGER masip_reach AFTER INSERT OR DELETE OR UPDATE
+  ON {share} FOR EACH ROW EXECUTE FUNCTION {s}.masip_reach_from_share();
+DROP TRIGGER IF EXISTS masip_reach ON {grant};
+CREATE TRIGGER masip_reach AFTER INSERT OR DELETE OR UPDATE
+  ON {grant} FOR EACH ROW EXECUTE FUNCTION {s}.masip_reach_from_grant();
+DROP TRIGGER IF EXISTS masip_reach ON {mark};
+CREATE TRIGGER masip_reach AFTER INSERT OR DELETE OR UPDATE
+  ON {mark} FOR EACH ROW EXECUTE FUNCTION {s}.masip_reach_from_mark();
+"""
+
+# Fill the reach table from what is already there (the triggers keep it after).
+REACH_BACKFILL_SQL = """
+INSERT INTO {reach} (kind, source_id, case_id, agency_id, user_id, expires_at)
+SELECT 'lead', c.id, c.id, c.lead_agency_id, NULL::bigint, NULL::timestamptz
+  FROM {case} c
+UNION ALL
+SELECT 'referrer', c.id, c.id, NULL, c.created_by_id, NULL FROM {case} c
+ WHERE c.created_by_id IS NOT NULL
+UNION ALL
+SELECT 'share', sh.id, sh.case_id, sh.agency_id, NULL, sh.expires_at FROM {share} sh
+ WHERE sh.revoked_at IS NULL
+UNION ALL
+SELECT 'grant', g.id, g.case_id, g.agency_id, g.user_id, g.expires_at FROM {grant} g
+UNION ALL
+SELECT 'standards', m.id, m.case_id, m.agency_id, NULL, NULL FROM {mark} m
+ WHERE m.cleared_at IS NULL
+ON CONFLICT (kind, source_id) DO NOTHING;
+"""
+
+REACH_TRIGGER_SIGNATURES = (
+    "masip_reach_from_mark()",
+    "masip_reach_from_grant()",
+    "masip_reach_from_share()",
+    "masip_reach_from_case()",
+    "masip_rls_person_new(bigint)",
+    "masip_reach_drop_case(bigint)",
+    "masip_reach_drop(text, bigint)",
+    "masip_reach_put(text, bigint, bigint, bigint, bigint, timestamptz)",
+)
+V3_MARKER = "masip_reach_from_case()"
+
+
+def _reach_sql(template: str, tables: ReachTables) -> str:
+    return template.format(
+        s=identifier(tables.schema),
+        reach=tables.q(tables.reach),
+        case=tables.q(tables.case),
+        share=tables.q(tables.share),
+        grant=tables.q(tables.grant),
+        mark=tables.q(tables.mark),
+        person=tables.q(tables.person),
+        participant=tables.q(tables.participant),
+    )
+
+
+def reach_triggers_sql(tables: ReachTables) -> str:
+    return _reach_sql(REACH_TRIGGERS_SQL, tables)
+
+
+def reach_backfill_sql(tables: ReachTables) -> str:
+    return _reach_sql(REACH_BACKFILL_SQL, tables)
+
+
+def drop_reach_triggers_sql(tables: ReachTables) -> str:
+    s = identifier(tables.schema)
+    drops = [
+        f"DROP TRIGGER IF EXISTS masip_reach ON {tables.q(table)};"
+        for table in (tables.mark, tables.grant, tables.share, tables.case)
+    ]
+    drops += [
+        f"DROP FUNCTION IF EXISTS {s}.{signature};"
+        for signature in REACH_TRIGGER_SIGNATURES
+    ]
+    return "\n".join(drops)
+
+
+def reach_rows_predicate(schema: str) -> str:
+    """The reach rows that open a case to the request (the reach table's policy)."""
+    s = identifier(schema)
+    agencies = _setting_ids(s, "agencies")
+    site_agencies = f"((SELECT {s}.masip_rls_site_agency_ids())::bigint[])"
+    return (
+        f"(SELECT {s}.masip_rls_bypass())"
+        f" OR (kind = 'lead' AND (agency_id = ANY {agencies}"
+        f" OR agency_id = ANY {site_agencies}))"
+        f" OR (kind = 'referrer' AND user_id = ANY {_setting_ids(s, 'referrer')})"
+        f" OR (kind = 'share' AND agency_id = ANY {agencies} AND expires_at > now())"
+        f" OR (kind = 'grant' AND user_id = ANY {_setting_ids(s, 'user_id')}"
+        f" AND agency_id = ANY {_setting_ids(s, 'member_agencies')}"
+        f" AND expires_at > now())"
+        f" OR (kind = 'standards'"
+        f" AND agency_id = ANY {_setting_ids(s, 'standards_agencies')})"
+    )
+
+
+def protect_reach_table_sql(schema: str, table: str) -> str:
+    """Row-level security on the reach table: read your own rows, write none
+    (the triggers write as the owner, inside trusted work)."""
+    t = f"{identifier(schema)}.{identifier(table)}"
+    s = identifier(schema)
+    return (
+        f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\n"
+        f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY;\n"
+        f"DROP POLICY IF EXISTS {POLICY_REACH} ON {t};\n"
+        f"CREATE POLICY {POLICY_REACH} ON {t} FOR SELECT"
+        f" USING ({reach_rows_predicate(schema)});\n"
+        f"DROP POLICY IF EXISTS masip_trusted_write ON {t};\n"
+        f"CREATE POLICY masip_trusted_write ON {t} FOR ALL"
+        f" USING ((SELECT {s}.masip_rls_bypass()))"
+        f" WITH CHECK ((SELECT {s}.masip_rls_bypass()));"
+    )
+
+
+def reach_predicate_v3(
+    names: ReachNames, table: str, key: Key, column: str, parent: str = ""
+) -> str:
+    """Version 3 of ``reach_predicate``: each row checked by its own key.
+
+    The row's key is qualified by its table's name: inside a subquery an
+    unqualified ``case_id`` would name the subquery's own column.
+    """
+    s = identifier(names.schema)
+    bypass = f"(SELECT {s}.masip_rls_bypass())"
+    every_case = f"(SELECT {s}.masip_rls_flag('all_cases'))"
+    col = f"{identifier(table)}.{identifier(column)}"
+    reach_table = f"{s}.{identifier(names.reach)}"
+
+    def case_reached(case_column: str) -> str:
+        # Only the reach rows that open a case to this request are visible.
+        return f"EXISTS (SELECT 1 FROM {reach_table} r WHERE r.case_id = {case_column})"  # noqa: S608  # nosec B608: every name passed identifier()
+
+    if key == Key.CASE_ROOT:
+        # A case being inserted has no reach rows yet (the trigger writes them
+        # after the row), so its own columns decide for the lead and referrer.
+        site_agencies = f"((SELECT {s}.masip_rls_site_agency_ids())::bigint[])"
+        return (
+            f"{bypass} OR {every_case}"
+            f" OR lead_agency_id = ANY {_setting_ids(s, 'agencies')}"
+            f" OR lead_agency_id = ANY {site_agencies}"
+            f" OR created_by_id = ANY {_setting_ids(s, 'referrer')}"
+            f" OR {case_reached(col)}"
+        )
+    if key == Key.CASE:
+        # As version 2's ``masip_rls_case_ids()``, a case closed to the user as
+        # staff-involved is out of reach here too, so that the block probe
+        # (which passes the restrictive policy) opens the case row alone.
+        return (
+            f"{bypass} OR {every_case}"
+            f" OR ({case_reached(col)}"
+            f" AND {col} NOT IN (SELECT {s}.masip_rls_blocked_case_ids()))"
+        )
+    if key == Key.PERSON_ROOT:
+        # A person just created is on no case yet: its creator reaches it
+        # until it is added to one (in the same transaction, in practice).
+        return (
+            f"{bypass} OR {_person_on_case(names, case_reached, col)}"
+            f" OR (created_by_id = ANY {_setting_ids(s, 'user_id')}"
+            f" AND {s}.masip_rls_person_unattached({col}))"
+        )
+    if key == Key.PERSON:
+        return (
+            f"{bypass} OR {_person_on_case(names, case_reached, col)}"
+            f" OR {s}.masip_rls_person_new({col})"
+        )
+    parent_table = f"{s}.{identifier(parent)}"
+    return f"{bypass} OR EXISTS (SELECT 1 FROM {parent_table} p WHERE p.id = {col})"  # noqa: S608  # nosec B608: every name passed identifier()
+
+
+def _person_on_case(
+    names: ReachNames, case_reached: Callable[[str], str], col: str
+) -> str:
+    """A person on a case in reach, not closed to the user as staff-involved."""
+    s = identifier(names.schema)
+    every_case = f"(SELECT {s}.masip_rls_flag('all_cases'))"
+    participant = f"{s}.{identifier(names.participant)}"
+    return (
+        f"EXISTS (SELECT 1 FROM {participant} p WHERE p.person_id = {col}"  # noqa: S608  # nosec B608: every name passed identifier()
+        f" AND ({every_case} OR {case_reached('p.case_id')})"
+        f" AND p.case_id NOT IN (SELECT {s}.masip_rls_blocked_case_ids()))"
     )

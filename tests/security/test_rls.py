@@ -23,6 +23,7 @@ from masip.incidents.models import Incident
 from masip.incidents.tests.factories import IncidentFactory
 from masip.isolation import context, scope
 from masip.isolation.coverage import protected_models
+from masip.isolation.models import CaseReach
 from masip.isolation.testing import (
     as_role,
     execute,
@@ -323,15 +324,15 @@ def test_the_policies_hold_when_the_owner_is_not_a_superuser(
     owner = new_role_name("masip_test_owner")
     execute(f"CREATE ROLE {owner} NOLOGIN")
     execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
-    for model in _models():
+    for model in [*_models(), CaseReach]:
         execute(f"ALTER TABLE {model._meta.db_table} OWNER TO {owner}")
     execute("SET CONSTRAINTS ALL DEFERRED")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.oid::regprocedure::text FROM pg_proc p "
-            "WHERE p.proname LIKE %s "
+            "WHERE (p.proname LIKE %s OR p.proname LIKE %s) "
             "AND p.pronamespace = current_schema()::regnamespace",
-            ["masip\\_rls\\_%"],
+            ["masip\\_rls\\_%", "masip\\_reach\\_%"],
         )
         functions = [row[0] for row in cursor.fetchall()]
     for function in functions:
@@ -349,7 +350,7 @@ def test_the_policies_hold_when_the_owner_is_not_a_superuser(
         with context.system_work():
             inside = Case.objects.count()
 
-    assert len(functions) == 14
+    assert len(functions) == 15 + 7  # helpers, and the reach table's triggers
     assert worker == expected == {cast.case.reference}
     assert people == {"Testvictim", "Testperp"}
     assert (outside, inside) == (0, 2)
