@@ -13,6 +13,7 @@ from masip.isolation import scope
 from masip.isolation.middleware import RowSecurityMiddleware
 from masip.isolation.operations import (
     ExtendCaseScopedTable,
+    InstallCaseReach,
     InstallRowSecurityFunctions,
     InstallRowSecurityFunctionsV2,
     PostgresOnlySQL,
@@ -110,8 +111,9 @@ def test_key_for_knows_the_two_roots():
         ProtectCaseScopedTable("cases.CaseNote", via="case"),
         ExtendCaseScopedTable("cases.CaseNote", via="case", disclosure=True),
         PostgresOnlySQL("SELECT 1", "SELECT 2"),
+        InstallCaseReach(),
     ],
-    ids=["functions", "functions-v2", "protect", "extend", "sql"],
+    ids=["functions", "functions-v2", "protect", "extend", "sql", "reach"],
 )
 def test_operations_describe_themselves_and_reconstruct(operation):
     name, args, kwargs = operation.deconstruct()
