@@ -152,6 +152,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 # Django then hands connections back to the pool at the end of every request
 # (CONN_MAX_AGE must be 0), and the pool empties every ``masip.*`` row-level
 # security setting before a connection is lent again (config/db_pool.py).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: the policies' subqueries make the planner's cost
+    # estimates large enough to cross jit_above_cost on statements that read a
+    # handful of rows, and compiling them took 0.3 to 0.6 s each at 500,000
+    # cases (docs/benchmarks.md); short OLTP statements never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DB_POOL_MAX_SIZE = env_int("MASIP_DB_POOL_MAX_SIZE", 0)
 if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0

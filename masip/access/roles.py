@@ -176,8 +176,7 @@ ROLES: dict[RoleName, Role] = {
                 "exports) and the list of advice topics advisers choose from."
             ),
             scope=Scope.OWN_REFERRALS,
-            permissions=_HELPLINE
-            | {P.HELPLINE_STATS_VIEW, P.HELPLINE_ADVICE_MANAGE},
+            permissions=_HELPLINE | {P.HELPLINE_STATS_VIEW, P.HELPLINE_ADVICE_MANAGE},
             agency_kinds=frozenset({AgencyKind.HELPLINE}),
         ),
         Role(

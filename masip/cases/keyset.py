@@ -213,4 +213,4 @@ def count_up_to(queryset: QuerySet[Any], limit: int) -> int:
 
     Enough to say "more than 1,000" without counting every visible case.
     """
-    return queryset.order_by()[: limit + 1].count()
+    return queryset.order_by().values("pk")[: limit + 1].count()

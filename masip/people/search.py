@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from masip.access.permissions import Compartment
@@ -95,11 +95,39 @@ def name_filter(word: str) -> Q:
     return Q(given_name__icontains=word) | Q(family_name__icontains=word)
 
 
+def _matching(word: str) -> list[int] | None:
+    """Ids of people in reach whose names or aliases hold ``word`` (3+
+    characters), through the trigram indexes even under row-level security
+    (people 0006); ``None`` when more than ``CANDIDATES`` people match, or
+    when no policy binds this connection (SQLite; a role that bypasses them),
+    where the plain filter is answered from the indexes directly.
+
+    Under the policies PostgreSQL checks every person's reach before a
+    ``LIKE`` (it is not leakproof), so the plain filter would scan every
+    person; the function matches as the owner and returns only people in
+    reach. One query either way.
+    """
+    if not _postgresql():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN row_security_active('people_person')"
+            " AND coalesce(current_setting('masip.trusted', true), '') <> 'on'"
+            " THEN masip_people_matching(%s, %s) END",
+            [word, CANDIDATES],
+        )
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else list(row[0])
+
+
 def _ids_with_word(word: str) -> Any:
     """Ids of people whose names or aliases may hold ``word`` (3+ characters):
     exactly on PostgreSQL (trigram indexes); a superset on SQLite (FTS5), for
     the plain filter to settle."""
     if _postgresql():
+        matching = _matching(word)
+        if matching is not None:
+            return matching
         named = Person.objects.filter(name_filter(word)).order_by().values("pk")
         aliases = PersonAlias.objects.filter(name__icontains=word).order_by()
         aliased = aliases.values("person_id")
@@ -130,7 +158,12 @@ def named_ids(words: Sequence[str]) -> QuerySet[Person, Any]:
     """Ids of people whose given or family name holds every word (some word
     must be ``indexable``)."""
     people = Person.objects.all()
-    if not _postgresql():
+    if _postgresql():
+        for word in (w for w in words if indexable(w)):
+            matching = _matching(word)
+            if matching is not None:
+                people = people.filter(pk__in=matching)
+    else:
         long_words = [w for w in words if indexable(w)]
         sql = "SELECT rowid FROM people_person_fts WHERE people_person_fts MATCH %s"
         phrase = _fts_phrase(*long_words)
@@ -143,7 +176,11 @@ def named_ids(words: Sequence[str]) -> QuerySet[Person, Any]:
 def alias_ids(text: str) -> QuerySet[PersonAlias, Any]:
     """Ids of people with an alias holding ``text`` (``indexable``)."""
     aliases = PersonAlias.objects.filter(name__icontains=text)
-    if not _postgresql():
+    if _postgresql():
+        matching = _matching(text)
+        if matching is not None:
+            aliases = aliases.filter(person_id__in=matching)
+    else:
         sql = "SELECT rowid FROM people_alias_fts WHERE people_alias_fts MATCH %s"
         phrase = _fts_phrase(text)
         aliases = aliases.filter(pk__in=RawSQL(sql, [phrase]))  # noqa: S611  # nosec B611
@@ -292,5 +329,13 @@ def reference_prefix(text: str) -> Q:
         return Q(reference__istartswith=text)
     prefix = text.upper()
     if _postgresql():
-        return Q(reference__startswith=prefix)
+        # The pattern operators are leakproof (``LIKE`` is not), so the
+        # ``varchar_pattern_ops`` index answers them even under row-level
+        # security; ``startswith`` then settles the few rows in range.
+        in_range = RawSQL(  # nosec B611: constant SQL, bound values
+            '"reference" ~>=~ %s AND "reference" ~<~ %s',
+            [prefix, prefix + "\U0010ffff"],
+            output_field=BooleanField(),
+        )
+        return Q(in_range) & Q(reference__startswith=prefix)
     return Q(reference__gte=prefix, reference__lt=prefix + "\U0010ffff")
