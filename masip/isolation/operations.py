@@ -70,6 +70,7 @@ def _reach_names(apps: Apps, schema: str) -> ReachNames:
         schema=schema,
         reach=_table(apps, "isolation.CaseReach"),
         participant=_table(apps, "cases.CaseParticipant"),
+        share=_table(apps, "cases.CaseShare"),
     )
 
 

@@ -638,6 +638,7 @@ class ReachNames:
     schema: str
     reach: str
     participant: str
+    share: str = ""
 
 
 REACH_TRIGGERS_SQL = """
@@ -927,10 +928,20 @@ def reach_predicate_v3(
         # As version 2's ``masip_rls_case_ids()``, a case closed to the user as
         # staff-involved is out of reach here too, so that the block probe
         # (which passes the restrictive policy) opens the case row alone.
+        not_blocked = f"{col} NOT IN (SELECT {s}.masip_rls_blocked_case_ids())"
+        addressed = ""
+        if table == names.share:
+            # A share in force to one of the user's agencies opens its case,
+            # so the share row itself is in reach. Said first, on its own
+            # columns, the application's "shared with my agency" reads
+            # thousands of share rows without a reach lookup for each.
+            addressed = (
+                f" OR (agency_id = ANY {_setting_ids(s, 'agencies')}"
+                f" AND revoked_at IS NULL AND expires_at > now() AND {not_blocked})"
+            )
         return (
-            f"{bypass} OR {every_case}"
-            f" OR ({case_reached(col)}"
-            f" AND {col} NOT IN (SELECT {s}.masip_rls_blocked_case_ids()))"
+            f"{bypass} OR {every_case}{addressed}"
+            f" OR ({case_reached(col)} AND {not_blocked})"
         )
     if key == Key.PERSON_ROOT:
         # A person just created is on no case yet: its creator reaches it

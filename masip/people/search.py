@@ -159,10 +159,14 @@ def named_ids(words: Sequence[str]) -> QuerySet[Person, Any]:
     must be ``indexable``)."""
     people = Person.objects.all()
     if _postgresql():
-        for word in (w for w in words if indexable(w)):
+        # The longest word is likely the rarest: once one word's matches are
+        # few enough to list, the plain filters below settle the others on
+        # those few rows.
+        for word in sorted((w for w in words if indexable(w)), key=len, reverse=True):
             matching = _matching(word)
             if matching is not None:
                 people = people.filter(pk__in=matching)
+                break
     else:
         long_words = [w for w in words if indexable(w)]
         sql = "SELECT rowid FROM people_person_fts WHERE people_person_fts MATCH %s"

@@ -154,3 +154,22 @@ def test_reversing_version_3_leaves_no_policy_reading_the_reach_table():
 
     assert (reading, trigger) == (0, None)
     assert InstallCaseReach().describe()
+
+
+def test_a_share_to_the_users_agency_is_read_on_its_own_columns_unless_blocked(
+    cast,
+):
+    from masip.cases.models import CaseShare
+
+    role = make_app_role()
+    expected = set(
+        CaseShare.objects.filter(case=cast.case).values_list("pk", flat=True)
+    )
+    with as_role(role), reach_of(cast.partner_worker):
+        shares = set(CaseShare.objects.values_list("pk", flat=True))
+    CaseStaffInvolvementFactory(case=cast.case, agency=cast.probation_a)
+    with as_role(role), reach_of(cast.partner_worker):
+        blocked = CaseShare.objects.count()
+
+    assert shares == expected
+    assert blocked == 0
