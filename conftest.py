@@ -41,8 +41,8 @@ def _end_stray_database_sessions(
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache (the case list caches per user, and
-    user ids come round again after each test's rollback)."""
+    """Each test starts with an empty cache: what one test keeps per user must
+    not reach the next, whose user ids come round again after the rollback."""
     from django.core.cache import cache
 
     cache.clear()

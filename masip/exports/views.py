@@ -58,7 +58,7 @@ class CaseListExportView(GlobalView):
         self.max_rows: int = settings.MASIP_EXPORT_MAX_ROWS
 
     def _filters(self) -> CaseFilterForm:
-        agencies = case_selectors.lead_agencies_of_visible_cases(self.request.access)
+        agencies = case_selectors.lead_agency_filter_choices()
         return search.filter_form(self.request, agencies=agencies)
 
     def _export(self, filters: CaseFilterForm) -> CaseExport:

@@ -1,13 +1,11 @@
-"""The case list's sort keys and the lead-agency choices kept for a while."""
+"""The case list's sort keys and the lead-agency filter's choices."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masip.access.policy import Access
 from masip.cases import selectors
 from masip.cases.keyset import Key
-from masip.cases.tests.factories import CaseFactory
 
 
 def test_case_list_keys_end_with_the_reference_in_the_same_direction():
@@ -35,25 +33,26 @@ def test_case_list_sorted_by_risk_carries_the_rank_it_sorts_by(cast):
     assert ranks == sorted(ranks, reverse=True)
 
 
-def test_lead_agencies_are_read_once_then_kept(cast):
-    cache.clear()
-    access = Access(cast.lead_worker)
-    first = list(selectors.lead_agencies_of_visible_cases(access))
-    CaseFactory(lead_agency=cast.nhs_a, created_by=cast.lead_worker)
-
+def test_the_lead_agency_filter_offers_every_agency_without_reading_cases(
+    cast, client_for
+):
     with CaptureQueriesContext(connection) as queries:
-        again = list(selectors.lead_agencies_of_visible_cases(Access(cast.lead_worker)))
+        choices = list(selectors.lead_agency_filter_choices())
 
-    assert cast.police_a in first
-    assert again == first
+    assert {cast.police_a, cast.police_b, cast.probation_a} <= set(choices)
+    assert [agency.name for agency in choices] == sorted(a.name for a in choices)
     assert not any("cases_case" in q["sql"] for q in queries.captured_queries)
 
 
-def test_lead_agencies_are_kept_per_user(cast):
-    cache.clear()
-    mine = list(selectors.lead_agencies_of_visible_cases(Access(cast.lead_worker)))
+def test_filtering_by_an_agency_that_leads_none_of_my_cases_lists_none(
+    cast, client_for
+):
+    from django.urls import reverse
 
-    theirs = list(selectors.lead_agencies_of_visible_cases(Access(cast.outsider)))
+    response = client_for("lead_worker").get(
+        reverse("cases:case-list"), {"lead_agency": cast.police_b.pk}
+    )
 
-    assert cast.police_a in mine
-    assert cast.police_a not in theirs
+    assert response.status_code == 200
+    assert cast.other_case.reference not in response.text
+    assert list(response.context["page"].rows) == []

@@ -76,7 +76,7 @@ class CaseListView(GlobalView):
             query = request.GET.copy()
             query.pop("q")
             return redirect(f"{reverse('cases:case-list')}?{query.urlencode()}")
-        agencies = selectors.lead_agencies_of_visible_cases(self.access)
+        agencies = selectors.lead_agency_filter_choices()
         form = search.filter_form(request, agencies=agencies)
         filters = form.filters()
         cases = selectors.case_list_for(self.access, **filters)
@@ -96,7 +96,7 @@ class CaseListView(GlobalView):
         return render(request, "cases/case_list.html", context)
 
     def post(self, request: HttpRequest) -> HttpResponseRedirect:
-        agencies = selectors.lead_agencies_of_visible_cases(self.access)
+        agencies = selectors.lead_agency_filter_choices()
         form = CaseFilterForm(request.POST, agencies=agencies)
         query = search.redirect_query(request, form)
         url = reverse("cases:case-list")
