@@ -95,12 +95,13 @@ def name_filter(word: str) -> Q:
     return Q(given_name__icontains=word) | Q(family_name__icontains=word)
 
 
-def _matching(word: str) -> list[int] | None:
-    """Ids of people in reach whose names or aliases hold ``word`` (3+
-    characters), through the trigram indexes even under row-level security
-    (people 0006); ``None`` when more than ``CANDIDATES`` people match, or
-    when no policy binds this connection (SQLite; a role that bypasses them),
-    where the plain filter is answered from the indexes directly.
+def _matching(words: Sequence[str], phrase: str | None) -> list[int] | None:
+    """Ids of people in reach whose given or family name holds every one of
+    ``words``, or who have an alias holding ``phrase``, through the trigram
+    indexes even under row-level security (people 0006). ``None`` when more
+    than ``CANDIDATES`` people match, or when no policy binds this connection
+    (SQLite; a role that bypasses them), where the plain filters are answered
+    from the indexes directly.
 
     Under the policies PostgreSQL checks every person's reach before a
     ``LIKE`` (it is not leakproof), so the plain filter would scan every
@@ -113,8 +114,8 @@ def _matching(word: str) -> list[int] | None:
         cursor.execute(
             "SELECT CASE WHEN row_security_active('people_person')"
             " AND coalesce(current_setting('masip.trusted', true), '') <> 'on'"
-            " THEN masip_people_matching(%s, %s) END",
-            [word, CANDIDATES],
+            " THEN masip_people_matching(%s::text[], %s, %s) END",
+            [list(words), phrase, CANDIDATES],
         )
         row = cursor.fetchone()
     return None if row is None or row[0] is None else list(row[0])
@@ -125,7 +126,7 @@ def _ids_with_word(word: str) -> Any:
     exactly on PostgreSQL (trigram indexes); a superset on SQLite (FTS5), for
     the plain filter to settle."""
     if _postgresql():
-        matching = _matching(word)
+        matching = _matching([word], word)
         if matching is not None:
             return matching
         named = Person.objects.filter(name_filter(word)).order_by().values("pk")
@@ -159,14 +160,9 @@ def named_ids(words: Sequence[str]) -> QuerySet[Person, Any]:
     must be ``indexable``)."""
     people = Person.objects.all()
     if _postgresql():
-        # The longest word is likely the rarest: once one word's matches are
-        # few enough to list, the plain filters below settle the others on
-        # those few rows.
-        for word in sorted((w for w in words if indexable(w)), key=len, reverse=True):
-            matching = _matching(word)
-            if matching is not None:
-                people = people.filter(pk__in=matching)
-                break
+        matching = _matching([w for w in words if indexable(w)], None)
+        if matching is not None:
+            people = people.filter(pk__in=matching)
     else:
         long_words = [w for w in words if indexable(w)]
         sql = "SELECT rowid FROM people_person_fts WHERE people_person_fts MATCH %s"
@@ -181,7 +177,7 @@ def alias_ids(text: str) -> QuerySet[PersonAlias, Any]:
     """Ids of people with an alias holding ``text`` (``indexable``)."""
     aliases = PersonAlias.objects.filter(name__icontains=text)
     if _postgresql():
-        matching = _matching(text)
+        matching = _matching([], text)
         if matching is not None:
             aliases = aliases.filter(person_id__in=matching)
     else:

@@ -4,14 +4,13 @@ security (PostgreSQL only; ADR 0033, ADR 0035).
 Under row-level security PostgreSQL checks a table's policies before any
 condition that is not leakproof, and ``LIKE`` is not: a search by name as the
 application role therefore checked the policy of every person (a million at
-national scale) before looking at a name. ``masip_people_matching(word, cap)``
-runs the match as the owner, inside trusted work, through the GIN trigram
-indexes, then hands the matches back through the policies, as the request:
-it returns only people the request may read (the people table's policy,
-written out), never an id outside its reach, and the caller reads them through
-the policies again.
-More than ``cap`` matches return ``NULL`` (the word is too common to look up
-by id; the caller falls back to the plain filter).
+national scale) before looking at a name. ``masip_people_matching(words,
+phrase, cap)`` finds the people whose given or family name holds every word,
+or who have an alias holding the phrase, as the owner inside trusted work and
+through the GIN trigram indexes, then keeps only the people the request
+reaches (the people table's policy, written out): never an id outside its
+reach, and the caller reads them through the policies again. More than ``cap`` matches return ``NULL`` (too common to look up by id; the
+caller falls back to the plain filter).
 """
 
 from django.db import migrations
@@ -19,15 +18,18 @@ from django.db import migrations
 from masip.isolation.operations import PostgresOnlySQL
 
 FUNCTION_SQL = r"""
-CREATE OR REPLACE FUNCTION {schema}.masip_people_matching(word text, cap integer)
+CREATE OR REPLACE FUNCTION {schema}.masip_people_matching(
+  words text[], phrase text, cap integer
+)
 RETURNS bigint[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   previous text := {schema}.masip_rls_text('trusted');
-  pattern text := '%' || upper(
-    replace(replace(replace(word, '\', '\\'), '%', '\%'), '_', '\_')) || '%';
+  patterns text[];
+  named text := '';
+  aliased text := '';
   user_ids bigint[] := {schema}.masip_rls_ids('user_id');
   agencies bigint[] := {schema}.masip_rls_ids('agencies');
   site_agencies bigint[] := {schema}.masip_rls_site_agency_ids();
@@ -42,18 +44,35 @@ BEGIN
   IF cardinality(user_ids) = 0 THEN
     RETURN '{}'::bigint[];
   END IF;
+  -- Each word (and the phrase) as a LIKE pattern, its wildcards taken
+  -- literally, upper case as the indexes are: $1[i] the words, $2 the phrase.
+  SELECT coalesce(array_agg('%' || upper(replace(replace(replace(
+           w, '\', '\\'), '%', '\%'), '_', '\_')) || '%' ORDER BY n), '{}')
+    INTO patterns FROM unnest(coalesce(words, '{}')) WITH ORDINALITY AS u(w, n);
+  FOR i IN 1 .. cardinality(patterns) LOOP
+    named := named || CASE WHEN i = 1 THEN '' ELSE ' AND ' END
+      || format('(upper(pe.given_name::text) LIKE $1[%s]'
+                ' OR upper(pe.family_name::text) LIKE $1[%s])', i, i);
+  END LOOP;
+  IF named = '' THEN
+    named := 'false';
+  END IF;
+  IF phrase IS NOT NULL THEN
+    aliased := ' UNION SELECT a.person_id FROM {schema}.people_personalias a'
+               ' WHERE upper(a.name::text) LIKE $2';
+  END IF;
   PERFORM set_config('masip.trusted', 'on', true);
-  -- EXECUTE plans with the pattern's value, so the trigram indexes are used.
+  -- EXECUTE plans with the patterns' values, so the trigram indexes are used
+  -- (every word at once: the intersection of common words is small).
   EXECUTE
     'SELECT array_agg(m.id) FROM ('
-    ' SELECT pe.id FROM {schema}.people_person pe'
-    '  WHERE upper(pe.given_name::text) LIKE $1'
-    '     OR upper(pe.family_name::text) LIKE $1'
-    ' UNION'
-    ' SELECT a.person_id FROM {schema}.people_personalias a'
-    '  WHERE upper(a.name::text) LIKE $1'
-    ' LIMIT $2 + 1) m'
-    INTO found USING pattern, cap;
+    ' SELECT pe.id FROM {schema}.people_person pe WHERE ' || named
+    || aliased || ' LIMIT $3 + 1) m'
+    INTO found
+    USING patterns,
+          '%' || upper(replace(replace(replace(
+            coalesce(phrase, ''), '\', '\\'), '%', '\%'), '_', '\_')) || '%',
+          cap;
   IF cardinality(found) > cap THEN
     PERFORM set_config('masip.trusted', previous, true);
     RETURN NULL;
@@ -89,7 +108,7 @@ BEGIN
 END
 $$;
 """
-DROP_SQL = "DROP FUNCTION IF EXISTS {schema}.masip_people_matching(text, integer);"
+DROP_SQL = "DROP FUNCTION IF EXISTS {schema}.masip_people_matching(text[], text, integer);"
 
 
 class Migration(migrations.Migration):

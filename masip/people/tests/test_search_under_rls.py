@@ -20,9 +20,15 @@ pytestmark = [
 ]
 
 
-def _matching(word: str, cap: int = 50) -> list[int] | None:
+def _matching(
+    word: str, cap: int = 50, words: list[str] | None = None
+) -> list[int] | None:
+    """Names holding ``words`` (default: the one word), or an alias ``word``."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT masip_people_matching(%s, %s)", [word, cap])
+        cursor.execute(
+            "SELECT masip_people_matching(%s::text[], %s, %s)",
+            [words if words is not None else [word], word, cap],
+        )
         row = cursor.fetchone()
     return row[0]
 
@@ -72,6 +78,20 @@ def test_too_many_matches_answer_null_and_wildcards_are_literal(cast, namesakes)
 
     assert capped is None
     assert (percent, underscore) == ([], [])
+
+
+def test_every_word_must_be_in_a_name_and_the_phrase_in_an_alias(cast, namesakes):
+    mine, _theirs, alias_only = namesakes
+    role = make_app_role()
+
+    with as_role(role), reach_of(cast.lead_worker):
+        both_words = _matching("nobody", words=["ada", "quill"])
+        wrong_pair = _matching("nobody", words=["bea", "quill"])
+        alias_phrase = _matching("feather junior", words=[])
+
+    assert both_words == [mine.pk]
+    assert wrong_pair == []  # Bea is on the other case
+    assert alias_phrase == [alias_only.pk]
 
 
 def test_the_case_list_search_finds_the_same_cases_under_the_policies(cast, namesakes):
