@@ -214,12 +214,10 @@ class Access:
             return Q(pk__isnull=False)
         if scope == Scope.AGENCY:
             # Led by the agency, or shared with it and not expired or revoked.
-            # A correlated EXISTS, so a page of cases checks its own shares by
-            # index rather than listing every share the agency holds.
-            shared = CaseShare.objects.active().filter(
-                agency_id=membership.agency_id, case_id=OuterRef("pk")
+            shared = CaseShare.objects.active().filter(agency_id=membership.agency_id)
+            return Q(lead_agency_id=membership.agency_id) | Q(
+                pk__in=shared.values("case_id")
             )
-            return Q(lead_agency_id=membership.agency_id) | Q(Exists(shared))
         if scope == Scope.SITE and membership.agency.site_id is not None:
             # Led by any agency of the same site.
             return Q(lead_agency__site_id=membership.agency.site_id)
