@@ -7,10 +7,9 @@ foreign key to a case-scoped model. Each must be covered by a
 """
 
 from django.apps import apps
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import ForeignKey, Model
 
-from masip.isolation.operations import CASE_MODEL, PERSON_MODEL, ProtectCaseScopedTable
+from masip.isolation.operations import CASE_MODEL, PERSON_MODEL, protected_vias
 
 # label_lower -> why the table is not under row-level security.
 EXEMPT: dict[str, str] = {
@@ -24,13 +23,7 @@ EXEMPT: dict[str, str] = {
 
 def protected_models() -> set[str]:
     """Models (``app.model``) a migration protects, read from the migration files."""
-    loader = MigrationLoader(connection=None, ignore_no_migrations=True)
-    covered: set[str] = set()
-    for migration in loader.disk_migrations.values():
-        for operation in migration.operations:
-            if isinstance(operation, ProtectCaseScopedTable):
-                covered.add(operation.model.lower())
-    return covered
+    return set(protected_vias())
 
 
 def _points_at(model: type[Model], targets: set[str]) -> bool:

@@ -43,23 +43,15 @@ def _schema(schema_editor: BaseDatabaseSchemaEditor) -> str:
     return str(row[0])
 
 
-def _has_v2(schema_editor: BaseDatabaseSchemaEditor, schema: str) -> bool:
-    """Whether the second version of the helper functions is installed."""
+def _installed(
+    schema_editor: BaseDatabaseSchemaEditor, schema: str, marker: str
+) -> bool:
+    """Whether the function ``marker`` exists in ``schema`` (``V2_MARKER``: the
+    second version of the helpers; ``V3_MARKER``: the reach table's triggers)."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT to_regprocedure(%s) IS NOT NULL",
-            [f"{sql.identifier(schema)}.{sql.V2_MARKER}"],
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-def _has_v3(schema_editor: BaseDatabaseSchemaEditor, schema: str) -> bool:
-    """Whether the reach table's triggers (version 3) are installed."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_regprocedure(%s) IS NOT NULL",
-            [f"{sql.identifier(schema)}.{sql.V3_MARKER}"],
+            [f"{sql.identifier(schema)}.{marker}"],
         )
         row = cursor.fetchone()
     return bool(row and row[0])
@@ -181,11 +173,11 @@ class ProtectCaseScopedTable(Operation):
         schema = _schema(schema_editor)
         table = model._meta.db_table
         names = None
-        if _has_v3(schema_editor, schema):
+        if _installed(schema_editor, schema, sql.V3_MARKER):
             # After isolation 0004 a row's reach is checked by its own key.
             names = _reach_names(to_state.apps, schema)
         statement = sql.protect_sql(schema, table, key, column, parent, names)
-        if _has_v2(schema_editor, schema):
+        if _installed(schema_editor, schema, sql.V2_MARKER):
             # After isolation 0003 every case-keyed table also leaves out the
             # cases closed to the user's agency as staff-involved.
             statement += "\n" + sql.blocks_sql(schema, table, key, column)
