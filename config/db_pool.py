@@ -16,6 +16,7 @@ transaction, it empties every setting. If that fails the pool discards the
 connection rather than keep it.
 """
 
+import os
 from typing import Any
 
 import psycopg
@@ -60,3 +61,25 @@ def pool_options(*, min_size: int, max_size: int, timeout: int) -> dict[str, Any
         "timeout": timeout,
         "reset": reset_row_security,
     }
+
+
+def prepared_statement_options() -> dict[str, Any]:
+    """``OPTIONS`` for server-side binding and psycopg's prepared statements.
+
+    ``MASIP_DB_PREPARE_THRESHOLD`` (default 5): a statement run more than this
+    many times on a connection is prepared, so PostgreSQL plans it once
+    (ADR 0036). ``off`` binds on the client and prepares nothing, for a pooler
+    between Django and PostgreSQL that cannot keep prepared statements.
+    """
+    raw = os.environ.get("MASIP_DB_PREPARE_THRESHOLD", "").strip().lower() or "5"
+    if raw == "off":
+        return {}
+    try:
+        threshold = int(raw)
+    except ValueError:
+        threshold = -1
+    if threshold < 0:
+        raise ImproperlyConfigured(
+            "MASIP_DB_PREPARE_THRESHOLD must be a whole number (0 or more) or off."
+        )
+    return {"server_side_binding": True, "prepare_threshold": threshold}

@@ -14,7 +14,7 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.db_pool import pool_options
+from config.db_pool import pool_options, prepared_statement_options
 from config.env import (
     env_bool,
     env_int,
@@ -158,6 +158,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # handful of rows, and compiling them took 0.3 to 0.6 s each at 500,000
     # cases (docs/benchmarks.md); short OLTP statements never repay it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Prepared statements (ADR 0036): the row-level security policies make
+    # planning most of a short statement's cost, so statements are bound on
+    # the server and psycopg prepares each one a connection runs more than
+    # MASIP_DB_PREPARE_THRESHOLD times; PostgreSQL then reuses its plan. Set
+    # it to "off" behind a pooler that cannot keep prepared statements (a
+    # transaction-mode PgBouncer without max_prepared_statements).
+    DATABASES["default"]["OPTIONS"].update(prepared_statement_options())
 DB_POOL_MAX_SIZE = env_int("MASIP_DB_POOL_MAX_SIZE", 0)
 if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper
 from psycopg.pq import TransactionStatus
 
-from config.db_pool import pool_options, reset_row_security
+from config.db_pool import pool_options, prepared_statement_options, reset_row_security
 from masip.isolation import scope
 
 ROOT = Path(settings.BASE_DIR)
@@ -46,8 +46,12 @@ def _database_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
         "d = s.DATABASES['default']\n"
         "pool = dict(d.get('OPTIONS', {}).get('pool') or {})\n"
         "reset = pool.pop('reset', None)\n"
+        "options = d.get('OPTIONS', {})\n"
+        "prepared = {k: options[k] for k in ('server_side_binding',\n"
+        "    'prepare_threshold') if k in options}\n"
         "print(json.dumps({'conn_max_age': d['CONN_MAX_AGE'], 'pool': pool,\n"
-        "    'reset': reset and reset.__module__ + '.' + reset.__name__}))\n"
+        "    'reset': reset and reset.__module__ + '.' + reset.__name__,\n"
+        "    'prepared': prepared}))\n"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MASIP_DB_")}
     clean.pop("DATABASE_URL", None)
@@ -68,7 +72,9 @@ def test_settings_pool_is_off_by_default_with_persistent_connections(tmp_path):
         tmp_path, DATABASE_URL="postgres://app@db.example.org:5432/masip"
     )
 
-    assert values == {"conn_max_age": 60, "pool": {}, "reset": None}
+    assert values["conn_max_age"] == 60
+    assert values["pool"] == {}
+    assert values["reset"] is None
 
 
 def test_settings_pool_from_the_environment_drops_persistent_connections(tmp_path):
@@ -91,7 +97,44 @@ def test_settings_pool_is_never_used_on_sqlite(tmp_path):
         MASIP_DB_POOL_MAX_SIZE="4",
     )
 
-    assert values == {"conn_max_age": 60, "pool": {}, "reset": None}
+    assert values == {"conn_max_age": 60, "pool": {}, "reset": None, "prepared": {}}
+
+
+def test_settings_prepare_statements_on_postgresql_by_default(tmp_path):
+    values = _database_settings(
+        tmp_path, DATABASE_URL="postgres://app@db.example.org:5432/masip"
+    )
+
+    assert values["prepared"] == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", {"server_side_binding": True, "prepare_threshold": 0}),
+        ("12", {"server_side_binding": True, "prepare_threshold": 12}),
+        ("off", {}),
+        (" OFF ", {}),
+    ],
+)
+def test_settings_prepare_threshold_from_the_environment(tmp_path, raw, expected):
+    values = _database_settings(
+        tmp_path,
+        DATABASE_URL="postgres://app@db.example.org:5432/masip",
+        MASIP_DB_PREPARE_THRESHOLD=raw,
+        MASIP_DB_POOL_MAX_SIZE="2",
+    )
+
+    assert values["prepared"] == expected
+    assert values["pool"]["max_size"] == 2  # the pool keeps prepared statements
+
+
+@pytest.mark.parametrize("raw", ["-1", "five", "5.5"])
+def test_prepare_threshold_refuses_what_is_not_a_count(monkeypatch, raw):
+    monkeypatch.setenv("MASIP_DB_PREPARE_THRESHOLD", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="MASIP_DB_PREPARE_THRESHOLD"):
+        prepared_statement_options()
 
 
 @pytest.mark.parametrize(

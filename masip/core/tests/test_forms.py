@@ -88,3 +88,27 @@ def test_text_input_gets_govuk_classes():
 
 def test_time_field_is_a_short_text_box():
     assert 'class="govuk-input govuk-input--width-5"' in str(_TimeForm())
+
+
+class _SelectForm(GovukForm):
+    colour = forms.ChoiceField(
+        label="Colour",
+        choices=[
+            ("", "Any colour"),
+            ("Warm", [("red", "Red & orange"), ("amber", "Amber")]),
+            ("blue", "Blue"),
+        ],
+        required=False,
+    )
+
+
+def test_select_writes_each_option_with_its_value_label_and_selection():
+    html = str(_SelectForm(data={"colour": "amber"})["colour"])
+
+    assert html.startswith('<select name="colour" class="govuk-select" id="id_colour"')
+    assert '<option value="">Any colour</option>' in html
+    assert '<optgroup label="Warm">' in html
+    assert '<option value="red">Red &amp; orange</option>' in html
+    assert '<option value="amber" selected>Amber</option>' in html
+    assert '<option value="blue">Blue</option>' in html
+    assert html.count("<option") == 4
