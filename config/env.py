@@ -4,6 +4,7 @@ Every setting that differs between a laptop and production is read here, so a
 reader of config/settings.py sees each knob and its default in one line.
 """
 
+import ipaddress
 import os
 from urllib.parse import urlsplit
 
@@ -43,6 +44,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (``10.0.0.0/8``, ``::1``)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, not {item!r}."
+            ) from exc
+    return tuple(networks)
 
 
 def env_secret(name: str, *, dev_default: str | None, debug: bool) -> str:

@@ -19,6 +19,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_secret,
     env_str,
     webauthn_relying_party_check,
@@ -224,6 +225,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "masip.accounts.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "masip.access.actors.client_ip"
 # Lockout is per account, as the sign-in policy says; locking by IP address as
 # well would let one person lock out a whole office behind one address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -260,6 +262,10 @@ SECURE_HSTS_PRELOAD = True
 # so that path is answered without the redirect to HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Load balancers whose X-Forwarded-For names the client (addresses or
+# networks, comma-separated): the audit trail and sign-in throttling record
+# the client's address rather than the balancer's (masip.access.actors).
+MASIP_TRUSTED_PROXIES = env_networks("MASIP_TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
