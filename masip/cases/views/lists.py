@@ -9,7 +9,7 @@ from masip.access.permissions import Permission as P
 from masip.access.views import GlobalView
 from masip.cases import search, selectors
 from masip.cases.forms import CaseFilterForm
-from masip.cases.keyset import count_up_to, keyset_page
+from masip.cases.keyset import CURSOR_PARAMS, count_up_to, keyset_page
 
 # The case list counts matching cases this far, then says "more than".
 COUNT_LIMIT = 1000
@@ -29,7 +29,7 @@ def _sort_headers(params: QueryDict) -> list[dict[str, str]]:
     headers = []
     for key, label in SORTABLE_COLUMNS:
         query = params.copy()
-        for name in ("page", "after", "before", "last"):
+        for name in CURSOR_PARAMS:
             query.pop(name, None)
         query["sort"] = f"-{key}" if current == key else key
         direction = {key: "ascending", f"-{key}": "descending"}.get(current, "none")

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from masip.cases.keyset import CURSOR_PARAMS
 from masip.exports.formats import FORMATS
 
 register = template.Library()
@@ -12,11 +13,13 @@ register = template.Library()
 
 @register.inclusion_tag("exports/_case_list_export_links.html", takes_context=True)
 def case_list_export_links(context: dict[str, Any]) -> dict[str, Any]:
-    """One link per format the user's memberships grant, keeping the filters."""
+    """One link per format the user's memberships grant, keeping the filters
+    (an export is the whole filtered list, so the page the user is on is not)."""
     request = context["request"]
     access = request.access
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in CURSOR_PARAMS:
+        query.pop(name, None)
     suffix = f"?{query.urlencode()}" if query else ""
     links = [
         {

@@ -69,6 +69,14 @@ def test_case_list_links_only_to_permitted_formats(cast, client_for):
     assert "/exports/" not in worker.text
 
 
+def test_case_list_export_links_keep_the_filters_but_not_the_page(cast, client_for):
+    response = client_for("lead_manager").get(
+        reverse("cases:case-list") + "?status=active&after=abc&before=def&last=1&page=2"
+    )
+
+    assert f'href="{URLS["csv"]}?status=active"' in response.text
+
+
 # Purpose and step-up ----------------------------------------------------------
 
 
