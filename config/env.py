@@ -46,9 +46,12 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str) -> tuple[Network, ...]:
     """Comma-separated addresses or networks (``10.0.0.0/8``, ``::1``)."""
-    networks = []
+    networks: list[Network] = []
     for item in env_list(name):
         try:
             networks.append(ipaddress.ip_network(item, strict=False))

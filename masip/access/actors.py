@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from masip.accounts.models import Membership, User
 
 PURPOSE_SESSION_PREFIX = "masip.purpose."
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ def client_ip(request: HttpRequest) -> str | None:
     that is read means the header cannot be trusted: the peer's address is
     kept instead.
     """
-    peer = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.MASIP_TRUSTED_PROXIES
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
+    proxies: tuple[Network, ...] = settings.MASIP_TRUSTED_PROXIES
     if peer is None or not _within(_address(peer), proxies):
         return peer
     hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -61,9 +63,6 @@ def client_ip(request: HttpRequest) -> str | None:
         if not _within(address, proxies):
             return str(address)
     return peer
-
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _address(text: str) -> IPAddress | None:
@@ -79,10 +78,7 @@ def _address(text: str) -> IPAddress | None:
         return None
 
 
-def _within(
-    address: IPAddress | None,
-    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...],
-) -> bool:
+def _within(address: IPAddress | None, networks: tuple[Network, ...]) -> bool:
     return address is not None and any(address in network for network in networks)
 
 

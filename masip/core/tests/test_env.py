@@ -1,9 +1,9 @@
 """Typed environment readers."""
 
+import ipaddress
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-
-import ipaddress
 
 from config.env import env_bool, env_int, env_list, env_networks, env_secret
 
@@ -57,5 +57,5 @@ def test_env_networks_is_empty_unset_and_rejects_nonsense(monkeypatch):
     assert env_networks("X_PROXIES") == ()
 
     monkeypatch.setenv("X_PROXIES", "10.0.0.1,balancer.internal")
-    with pytest.raises(ImproperlyConfigured, match="'balancer.internal'"):
+    with pytest.raises(ImproperlyConfigured, match=r"'balancer\.internal'"):
         env_networks("X_PROXIES")
