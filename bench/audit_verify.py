@@ -31,16 +31,14 @@ import os
 import platform
 import random
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_PREFIX = "masip_bench"
+from common import set_up_django
+
 TARGET_PER_SECOND = 200_000
 
 
@@ -64,53 +62,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=number, default=50_000, help="Rows a batch.")
     parser.add_argument("--seed", type=int, default=9, help="Random seed.")
     return parser.parse_args()
-
-
-# --- set-up -----------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> None:
-    """Drop and create a bench database (only one named masip_bench...)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith(BENCH_PREFIX):
-        return  # not ours to drop: main() checks that it is empty
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def set_up_django(database_url: str, tmp: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["MASIP_VAR_DIR"] = tmp
-    # Debug off, as in production: no query logging.
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_AUDIT_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_WEBAUTHN_RP_ID", "localhost")
-    os.environ.setdefault("MASIP_WEBAUTHN_ORIGIN", "https://localhost")
-    os.environ.setdefault("MASIP_BLIND_INDEX_KEY", "bench-only-blind-index-key-xxxxx")
-    if not os.environ.get("MASIP_FIELD_KEYS"):
-        import base64
-
-        key = base64.b64encode(os.urandom(32)).decode()
-        os.environ["MASIP_FIELD_KEYS"] = f"bench={key}"
-    if database_url:
-        fresh_postgres(database_url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- data -------------------------------------------------------------------

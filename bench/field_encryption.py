@@ -25,15 +25,13 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import set_up_django
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,29 +48,6 @@ def parse_args() -> argparse.Namespace:
         "--values", type=int, default=20000, help="Values per per-value measurement."
     )
     return parser.parse_args()
-
-
-def setup_django(database: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30)
-    os.environ.setdefault("MASIP_AUDIT_KEY", "benchmark-only-audit-key")
-    os.environ.setdefault(
-        "MASIP_BLIND_INDEX_KEY", "benchmark-only-blind-index-key-xxxxx"
-    )
-    if not os.environ.get("MASIP_FIELD_KEYS"):
-        import base64
-
-        key = base64.b64encode(os.urandom(32)).decode()
-        os.environ["MASIP_FIELD_KEYS"] = f"bench={key}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def per_value(count: int) -> list[tuple[str, float]]:
@@ -171,7 +146,7 @@ def main() -> None:
     counts = [int(c) for c in args.addresses.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        setup_django(Path(tmp) / "bench.sqlite3")
+        set_up_django("", tmp)
         import django
 
         from masip.people.models import Address

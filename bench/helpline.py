@@ -50,14 +50,13 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import set_up_django
+
 MONTHS = 36
 TARGET_MS = 150.0
-BENCH_PREFIX = "masip_bench"
 
 
 def parse_args() -> argparse.Namespace:
@@ -88,57 +87,6 @@ def parse_args() -> argparse.Namespace:
 
 
 # --- set-up -----------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> None:
-    """Drop and create a bench database (only one named masip_bench...)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith(BENCH_PREFIX):
-        return  # not ours to drop: main() checks that it is empty
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def set_up_django(database_url: str, tmp: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["MASIP_VAR_DIR"] = tmp
-    # Debug off, as in production: no query logging, production storages.
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["MASIP_STATICFILES_STORAGE"] = (
-        "django.contrib.staticfiles.storage.StaticFilesStorage"
-    )
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_AUDIT_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_WEBAUTHN_RP_ID", "localhost")
-    os.environ.setdefault("MASIP_WEBAUTHN_ORIGIN", "https://localhost")
-    os.environ.setdefault("MASIP_BLIND_INDEX_KEY", "bench-only-blind-index-key-xxxxx")
-    if not os.environ.get("MASIP_FIELD_KEYS"):
-        import base64
-
-        key = base64.b64encode(os.urandom(32)).decode()
-        os.environ["MASIP_FIELD_KEYS"] = f"bench={key}"
-    if database_url:
-        fresh_postgres(database_url)
-    Path(tmp, "static").mkdir()  # no collected files needed; silences whitenoise
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def staff() -> tuple[Any, Any, Any, Any]:
@@ -825,7 +773,7 @@ def main() -> None:
     started = time.perf_counter()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="masip-bench-") as tmp:
-        set_up_django(args.database_url, tmp)
+        set_up_django(args.database_url, tmp, pages=True)
         from django.utils import timezone
 
         from masip.helpline import stats

@@ -31,16 +31,13 @@ docs/benchmarks.md records a run.
 """
 
 import argparse
-import os
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import set_up_django
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,31 +54,6 @@ def parse_args() -> argparse.Namespace:
         help="An empty database to use instead of a temporary SQLite file.",
     )
     return parser.parse_args()
-
-
-def set_up_django(database_url: str, tmp: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["MASIP_VAR_DIR"] = tmp
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_AUDIT_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_WEBAUTHN_RP_ID", "localhost")
-    os.environ.setdefault("MASIP_WEBAUTHN_ORIGIN", "https://localhost")
-    # Sealed fields (staff home addresses, people's addresses) need keys.
-    os.environ.setdefault("MASIP_BLIND_INDEX_KEY", "bench-only-blind-index-key-xxxxx")
-    if not os.environ.get("MASIP_FIELD_KEYS"):
-        import base64
-
-        key = base64.b64encode(os.urandom(32)).decode()
-        os.environ["MASIP_FIELD_KEYS"] = f"bench={key}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def run_worker() -> float:

@@ -33,10 +33,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import set_up_django
+
 PAGE_SIZE = 25
 DEMO_WORKER = "police.worker@london.demo.example.org"
 
@@ -66,23 +66,6 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.scales = sorted(int(s.replace("_", "")) for s in args.scales.split(","))
     return args
-
-
-def set_up_django(database_url: str, tmp: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["MASIP_VAR_DIR"] = tmp
-    # Debug off, as in production: no query logging on every cursor.
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("MASIP_AUDIT_KEY", "bench-only-not-a-secret")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, int, Any]:

@@ -33,10 +33,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import set_up_django
+
 DEMO_WORKER = "police.worker@london.demo.example.org"
 PAGE_SIZE = 25
 QUERIES_PER_KIND = 12
@@ -52,30 +52,6 @@ def parse_args() -> argparse.Namespace:
         "--skip-old", action="store_true", help="Do not time the old filters."
     )
     return parser.parse_args()
-
-
-def set_up_django(database_url: str, tmp: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp}/search.sqlite3"
-    os.environ.setdefault("MASIP_VAR_DIR", tmp)
-    # Production settings: debug off (no query log), real-looking keys.
-    os.environ["DJANGO_DEBUG"] = "false"
-    for name, value in {
-        "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
-        "MASIP_AUDIT_KEY": "bench-only-not-a-secret",
-        "MASIP_FIELD_KEYS": "bench=" + "YmJi" * 10 + "YmI=",
-        "MASIP_BLIND_INDEX_KEY": "bench-only-blind-index-key-0123456789abcdef",
-        "MASIP_WEBAUTHN_RP_ID": "localhost",
-        "MASIP_WEBAUTHN_ORIGIN": "https://localhost",
-    }.items():
-        os.environ.setdefault(name, value)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # Filling ------------------------------------------------------------------
