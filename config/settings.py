@@ -183,11 +183,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 # Row-level security (PostgreSQL; ADR 0013): the application connects as a role
-# that owns no table (DATABASE_URL); migrations and `masip db_roles` run over an
-# owner connection, the "owner" alias, when MASIP_MIGRATE_DATABASE_URL is set
-# (`masip migrate --database owner`). Requests are not wrapped in transactions
-# (ATOMIC_REQUESTS off): the reach is a session setting, written at the start of
-# every request and emptied at its end, so reused connections carry none over.
+# that owns no table (DATABASE_URL). `masip db_roles` runs over the owner's
+# connection, the "owner" alias, when MASIP_MIGRATE_DATABASE_URL is set;
+# migrations run with DATABASE_URL set to the owner instead (see
+# masip/isolation/management/commands/migrate.py). Requests are not wrapped in
+# transactions (ATOMIC_REQUESTS off): the reach is a session setting, written at
+# the start of every request and emptied at its end, so reused connections
+# carry none over.
 MIGRATE_DATABASE_URL = env_str("MASIP_MIGRATE_DATABASE_URL")
 if MIGRATE_DATABASE_URL:
     DATABASES["owner"] = {

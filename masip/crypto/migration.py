@@ -32,10 +32,10 @@ def fill_seal_ids(
     app_label: str, model_name: str, seal_field: str = "seal_id"
 ) -> migrations.RunPython:
     def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        model = apps.get_model(app_label, model_name)
-        pending = model._base_manager.filter(**{f"{seal_field}__isnull": True})
+        rows = _manager(apps.get_model(app_label, model_name), schema_editor)
+        pending = rows.filter(**{f"{seal_field}__isnull": True})
         for pk in pending.values_list("pk", flat=True).iterator(chunk_size=CHUNK):
-            model._base_manager.filter(pk=pk).update(**{seal_field: uuid.uuid4()})
+            rows.filter(pk=pk).update(**{seal_field: uuid.uuid4()})
 
     return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
 
@@ -47,9 +47,14 @@ def _fields(model: Any) -> tuple[list[EncryptedTextField], list[BlindIndexField]
     return sealed, blind
 
 
-def _rows(model: Any) -> Any:
-    names = [f.attname for f in model._meta.concrete_fields]
-    return model._base_manager.order_by("pk").values(*names).iterator(chunk_size=CHUNK)
+def _manager(model: Any, schema_editor: BaseDatabaseSchemaEditor) -> Any:
+    """The model's rows on the migration's own connection (``--database``)."""
+    return model._base_manager.db_manager(schema_editor.connection.alias)
+
+
+def _rows(manager: Any) -> Any:
+    names = [f.attname for f in manager.model._meta.concrete_fields]
+    return manager.order_by("pk").values(*names).iterator(chunk_size=CHUNK)
 
 
 def _is_sealed(field: EncryptedTextField, seal_id: Any, stored: str) -> bool:
@@ -98,18 +103,18 @@ def seal_existing(app_label: str, model_name: str) -> migrations.RunPython:
 
     def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         model = apps.get_model(app_label, model_name)
+        rows = _manager(model, schema_editor)
         sealed, blind = _fields(model)
-        for row in _rows(model):
+        for row in _rows(rows):
             if changes := _seal_row(row, sealed, blind):
-                pk = row[model._meta.pk.attname]
-                model._base_manager.filter(pk=pk).update(**changes)
+                rows.filter(pk=row[model._meta.pk.attname]).update(**changes)
 
     def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         model = apps.get_model(app_label, model_name)
+        rows = _manager(model, schema_editor)
         sealed, _ = _fields(model)
-        for row in _rows(model):
+        for row in _rows(rows):
             if changes := _open_row(row, sealed):
-                pk = row[model._meta.pk.attname]
-                model._base_manager.filter(pk=pk).update(**changes)
+                rows.filter(pk=row[model._meta.pk.attname]).update(**changes)
 
     return migrations.RunPython(forwards, backwards)

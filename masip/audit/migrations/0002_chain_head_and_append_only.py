@@ -26,7 +26,8 @@ DROP FUNCTION IF EXISTS audit_refuse_change();
 
 
 def seed_head(apps, schema_editor):
-    apps.get_model("audit", "AuditChainHead").objects.get_or_create(pk=1)
+    head = apps.get_model("audit", "AuditChainHead")
+    head.objects.using(schema_editor.connection.alias).get_or_create(pk=1)
 
 
 def append_only(apps, schema_editor):

@@ -45,9 +45,10 @@ TOPICS = {
 
 def seed(apps, schema_editor):
     AdviceTopic = apps.get_model("helpline", "AdviceTopic")
+    topics_in = AdviceTopic.objects.using(schema_editor.connection.alias)
     for area, topics in TOPICS.items():
         for position, (title, description) in enumerate(topics, start=1):
-            AdviceTopic.objects.get_or_create(
+            topics_in.get_or_create(
                 area=area,
                 title=title,
                 defaults={"description": description, "position": position * 10},

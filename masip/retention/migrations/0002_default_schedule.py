@@ -37,11 +37,13 @@ KINDS = (
 
 
 def create(apps, schema_editor):
-    schedule = apps.get_model("retention", "RetentionSchedule")
+    schedules = apps.get_model("retention", "RetentionSchedule").objects.using(
+        schema_editor.connection.alias
+    )
     for kind in KINDS:
         for record_class, (first, interval) in PERIODS.items():
             basis = POLICE_BASIS[record_class] if kind == "police" else OTHER_BASIS
-            schedule.objects.update_or_create(
+            schedules.update_or_create(
                 agency_kind=kind,
                 record_class=record_class,
                 defaults={
@@ -53,7 +55,8 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("retention", "RetentionSchedule").objects.all().delete()
+    schedules = apps.get_model("retention", "RetentionSchedule").objects
+    schedules.using(schema_editor.connection.alias).all().delete()
 
 
 class Migration(migrations.Migration):
