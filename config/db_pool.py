@@ -66,13 +66,14 @@ def pool_options(*, min_size: int, max_size: int, timeout: int) -> dict[str, Any
 def prepared_statement_options() -> dict[str, Any]:
     """``OPTIONS`` for server-side binding and psycopg's prepared statements.
 
-    ``MASIP_DB_PREPARE_THRESHOLD`` (default 5): a statement run more than this
-    many times on a connection is prepared, so PostgreSQL plans it once
-    (ADR 0036). ``off`` binds on the client and prepares nothing, for a pooler
-    between Django and PostgreSQL that cannot keep prepared statements.
+    Off unless ``MASIP_DB_PREPARE_THRESHOLD`` is a number: then a statement run
+    more than that many times on a connection is prepared, and PostgreSQL may
+    reuse one plan for it. That helps a small database and hurts a national
+    one (ADR 0036), so it is a deployment's choice, measured with
+    ``bench/load.py``.
     """
-    raw = os.environ.get("MASIP_DB_PREPARE_THRESHOLD", "").strip().lower() or "5"
-    if raw == "off":
+    raw = os.environ.get("MASIP_DB_PREPARE_THRESHOLD", "").strip().lower()
+    if raw in ("", "off"):
         return {}
     try:
         threshold = int(raw)

@@ -159,12 +159,11 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # handful of rows, and compiling them took 0.3 to 0.6 s each at 500,000
     # cases (docs/benchmarks.md); short OLTP statements never repay it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Prepared statements (ADR 0036): the row-level security policies make
-    # planning most of a short statement's cost, so statements are bound on
-    # the server and psycopg prepares each one a connection runs more than
-    # MASIP_DB_PREPARE_THRESHOLD times; PostgreSQL then reuses its plan. Set
-    # it to "off" behind a pooler that cannot keep prepared statements (a
-    # transaction-mode PgBouncer without max_prepared_statements).
+    # Prepared statements (ADR 0036), off unless MASIP_DB_PREPARE_THRESHOLD is
+    # set: statements are then bound on the server and psycopg prepares each
+    # one a connection runs more than that many times. Planning is most of a
+    # short statement's cost under row-level security, but at national scale
+    # PostgreSQL's reused plans cost more than planning afresh.
     DATABASES["default"]["OPTIONS"].update(prepared_statement_options())
 DB_POOL_MAX_SIZE = env_int("MASIP_DB_POOL_MAX_SIZE", 0)
 if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):

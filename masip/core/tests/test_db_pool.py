@@ -100,12 +100,12 @@ def test_settings_pool_is_never_used_on_sqlite(tmp_path):
     assert values == {"conn_max_age": 60, "pool": {}, "reset": None, "prepared": {}}
 
 
-def test_settings_prepare_statements_on_postgresql_by_default(tmp_path):
+def test_settings_prepare_no_statements_by_default(tmp_path):
     values = _database_settings(
         tmp_path, DATABASE_URL="postgres://app@db.example.org:5432/masip"
     )
 
-    assert values["prepared"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert values["prepared"] == {}
 
 
 @pytest.mark.parametrize(
