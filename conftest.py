@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from masip.accounts.sessions import stamp_session
 from masip.accounts.tests.factories import authenticator_for
 from tests.personas import Cast, build_cast
 
@@ -76,7 +77,8 @@ def cast(db: None) -> Cast:
 
 @pytest.fixture
 def client_for(cast: Cast) -> Callable[[str], Client]:
-    """A test client signed in as the named persona, past the second factor."""
+    """A test client signed in as the named persona, past the second factor,
+    its session stamped as the sign-in page stamps it."""
 
     def make(name: str) -> Client:
         client = Client()
@@ -84,6 +86,8 @@ def client_for(cast: Cast) -> Callable[[str], Client]:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        user.refresh_from_db(fields=["session_epoch"])  # as sign-in reads it
+        stamp_session(session, user)
         session.save()
         return client
 

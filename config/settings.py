@@ -234,7 +234,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: an idle timeout (renewed on every request) and secure cookies.
 SESSION_COOKIE_AGE = env_int("MASIP_IDLE_TIMEOUT_MINUTES", 15) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by use at most once a minute (masip.accounts.sessions.renew_if_due).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -152,5 +152,4 @@ def test_session_expires_after_the_idle_timeout_and_renews_on_use(client_for, se
 
     client.get(reverse("accounts:notifications"))
 
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 15 * 60
