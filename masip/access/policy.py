@@ -174,12 +174,17 @@ class Access:
         """Every active membership: the agencies the user is staff of."""
         if not self.user.is_authenticated or not self.user.is_active:
             return []
-        from masip.accounts.models import Membership
+        from masip.accounts.models import ConflictDeclaration, Membership
 
+        # Whether the user declared a conflict comes with the memberships, so
+        # every request reads both in one query (``_declares_conflicts``).
+        declared = ConflictDeclaration.objects.active().filter(user_id=OuterRef("user_id"))
         return list(
             Membership.objects.filter(
                 user=self.user, is_active=True, agency__is_active=True
-            ).select_related("agency", "agency__site", "team")
+            )
+            .select_related("agency", "agency__site", "team")
+            .annotate(masip_declares_conflicts=Exists(declared))
         )
 
     @cached_property
@@ -264,13 +269,12 @@ class Access:
             if not (m.role == RoleName.PROFESSIONAL_STANDARDS and _role_fits_agency(m))
         ]
 
-    @cached_property
+    @property
     def _declares_conflicts(self) -> bool:
-        """Whether the user has any active declared conflict of interest."""
-        from masip.accounts.models import ConflictDeclaration
-
-        return (
-            ConflictDeclaration.objects.active().filter(user_id=self.user_id).exists()
+        """Whether the user has any active declared conflict of interest (read
+        with ``staff_memberships``; without a membership nothing is reached)."""
+        return any(
+            getattr(m, "masip_declares_conflicts", False) for m in self.staff_memberships
         )
 
     def _staff_involved_q(self, memberships: list["Membership"]) -> Q:
