@@ -178,7 +178,9 @@ class Access:
 
         # Whether the user declared a conflict comes with the memberships, so
         # every request reads both in one query (``_declares_conflicts``).
-        declared = ConflictDeclaration.objects.active().filter(user_id=OuterRef("user_id"))
+        declared = ConflictDeclaration.objects.active().filter(
+            user_id=OuterRef("user_id")
+        )
         return list(
             Membership.objects.filter(
                 user=self.user, is_active=True, agency__is_active=True
@@ -274,7 +276,8 @@ class Access:
         """Whether the user has any active declared conflict of interest (read
         with ``staff_memberships``; without a membership nothing is reached)."""
         return any(
-            getattr(m, "masip_declares_conflicts", False) for m in self.staff_memberships
+            getattr(m, "masip_declares_conflicts", False)
+            for m in self.staff_memberships
         )
 
     def _staff_involved_q(self, memberships: list["Membership"]) -> Q:

@@ -7,9 +7,9 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_otp import DEVICE_ID_SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from masip.access.roles import RoleName
 from masip.accounts.models import Membership, User
@@ -100,7 +100,9 @@ def test_disabled_account_is_signed_out_at_its_next_request(cast):
 
 def test_session_made_without_the_sign_in_page_is_stamped_on_first_use(cast):
     client = Client()
-    client.force_login(cast.lead_worker, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        cast.lead_worker, backend="django.contrib.auth.backends.ModelBackend"
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator_for(cast.lead_worker).persistent_id
     session.save()
