@@ -175,29 +175,18 @@ class Access:
         if not self.user.is_authenticated or not self.user.is_active:
             return []
         from masip.accounts.models import ConflictDeclaration, Membership
-        from masip.cases.models import BreakGlassGrant
 
-        # Whether the user declared a conflict, and whether they hold a
-        # break-the-glass grant in each agency, come with the memberships: one
-        # query a request instead of three for most users, who have neither
-        # (``_declares_conflicts``, ``_break_glass_case_ids``).
+        # Whether the user declared a conflict comes with the memberships, so
+        # every request reads both in one query (``_declares_conflicts``).
         declared = ConflictDeclaration.objects.active().filter(
             user_id=OuterRef("user_id")
-        )
-        granted = BreakGlassGrant.objects.filter(
-            user_id=OuterRef("user_id"),
-            agency_id=OuterRef("agency_id"),
-            expires_at__gt=timezone.now(),
         )
         return list(
             Membership.objects.filter(
                 user=self.user, is_active=True, agency__is_active=True
             )
             .select_related("agency", "agency__site", "team")
-            .annotate(
-                masip_declares_conflicts=Exists(declared),
-                masip_holds_grants=Exists(granted),
-            )
+            .annotate(masip_declares_conflicts=Exists(declared))
         )
 
     @cached_property
@@ -260,15 +249,10 @@ class Access:
         from masip.cases.models import BreakGlassGrant
 
         # Only grants made in the name of an agency the user still works for.
-        agencies = [
-            m.agency_id
-            for m in self.memberships
-            if getattr(m, "masip_holds_grants", False)
-        ]
-        if not agencies:
-            return []
         grants = BreakGlassGrant.objects.filter(
-            user_id=self.user_id, expires_at__gt=timezone.now(), agency_id__in=agencies
+            user_id=self.user_id,
+            expires_at__gt=timezone.now(),
+            agency_id__in=[m.agency_id for m in self.memberships],
         )
         return sorted(set(grants.values_list("case_id", flat=True)))
 
