@@ -278,17 +278,28 @@ def reset_sequences(
             cursor.execute(statement)
 
 
-def analyze(
-    model_list: Iterable[type[models.Model]], *, using: str = "default"
+def vacuum_analyze(
+    model_list: Iterable[type[models.Model]],
+    *,
+    connection: BaseDatabaseWrapper | None = None,
 ) -> None:
-    """Refresh PostgreSQL's planner statistics for tables that just grew.
+    """Refresh PostgreSQL's planner statistics and visibility map for tables
+    that just grew.
 
     Autovacuum would get there, but not before the first benchmark or page
-    plans a query over millions of new rows as if the table were empty.
+    plans a query over millions of new rows as if the table were empty (and
+    some machines run with it off). ``VACUUM`` also marks the new pages all
+    visible, without which the index-only scans behind every row-level
+    security check (the reach table, ADR 35) read the table too, and sets the
+    rows' hint bits, which the first reads would otherwise write. ``VACUUM``
+    cannot run inside a transaction: there (a test) the tables are analysed
+    only.
     """
-    connection = connections[using]
+    connection = connection or connections["default"]
     if connection.vendor != "postgresql":
         return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         for model in model_list:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"{command} {table}")

@@ -43,7 +43,7 @@ from masip.cases.models import (
     ParticipantRole,
 )
 from masip.demo import data
-from masip.demo.bulk import KeyAllocator, analyze, build, reset_sequences
+from masip.demo.bulk import KeyAllocator, build, reset_sequences, vacuum_analyze
 from masip.demo.seed_trail import Trail, Who
 from masip.demo.structure import Structure, demo_password, ensure_structure
 from masip.demo.synth import (
@@ -440,7 +440,7 @@ def seed_cases(
         if progress:
             progress(result.created)
     # The reach table (row-level security, ADR 35) grew too, through triggers.
-    analyze([*keys.models(), AuditEvent, CaseReach])
+    vacuum_analyze([*keys.models(), AuditEvent, CaseReach])
     result.seconds = time.perf_counter() - started
     return result
 

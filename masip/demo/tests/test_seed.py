@@ -14,9 +14,11 @@ from masip.audit.models import AuditEvent
 from masip.audit.verify import chain_verify
 from masip.cases.models import Case, ParticipantRole
 from masip.crypto.blind import identifier_index
+from masip.demo.bulk import vacuum_analyze
 from masip.demo.seed import LONG_HISTORY, incident_count
 from masip.demo.synth import planned_references
 from masip.incidents.models import Incident
+from masip.isolation.models import CaseReach
 from masip.people.models import Address, Person, PersonIdentifier
 
 
@@ -226,3 +228,38 @@ def test_seeding_refreshes_the_statistics_of_the_tables_it_grew():
         analysed = {row[0] for row in cursor.fetchall()}
 
     assert analysed == {"isolation_casereach", "cases_case", "audit_auditevent"}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="VACUUM and the visibility map are PostgreSQL's.",
+)
+def test_outside_a_transaction_the_grown_tables_are_vacuumed_too():
+    # Freshly loaded pages are not marked all-visible until a VACUUM: every
+    # row-level security check (an index-only scan of the reach table) then
+    # reads the table as well, and autovacuum may be far behind, or off.
+    # The seeder runs outside a transaction; a test runs inside one, so this
+    # asks on a connection of its own.
+    own = connection.copy()
+    tables = ["isolation_casereach", "audit_auditevent"]
+
+    def counts() -> dict[str, tuple[int, int]]:
+        with own.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables"
+                " WHERE relname = ANY(%s)",
+                [tables],
+            )
+            return {name: (vacuums, analyses) for name, vacuums, analyses in cursor}
+
+    try:
+        before = counts()
+        vacuum_analyze([CaseReach, AuditEvent], connection=own)
+        after = counts()
+    finally:
+        own.close()
+
+    for table in tables:
+        assert after[table][0] == before[table][0] + 1, table
+        assert after[table][1] == before[table][1] + 1, table
