@@ -232,7 +232,7 @@ AXES_CLIENT_IP_CALLABLE = "masip.access.actors.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
-# Sessions: an idle timeout (renewed on every request) and secure cookies.
+# Sessions: an idle timeout (renewed by use) and secure cookies.
 SESSION_COOKIE_AGE = env_int("MASIP_IDLE_TIMEOUT_MINUTES", 15) * 60
 # Renewed by use at most once a minute (masip.accounts.sessions.renew_if_due).
 SESSION_SAVE_EVERY_REQUEST = False
